@@ -36,7 +36,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 CFLAGS := -std=c11 $(OPT) -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
-	-Wmissing-prototypes -Wundef -Wcast-qual -D_POSIX_C_SOURCE=200809L \
+	-Wmissing-prototypes -Wundef -Wcast-qual -ffp-contract=off -D_POSIX_C_SOURCE=200809L \
 	-I. -Imodel -Itraces -Isim -I$(BUILD)/gen $(PKG_CFLAGS) $(SANFLAGS) $(EXTRA_CFLAGS)
 DEPFLAGS = -MMD -MP
 LDFLAGS := $(SANFLAGS) $(EXTRA_LDFLAGS)
@@ -95,7 +95,7 @@ $(BIN): $(MAIN_OBJ) $(LIB)
 # of suites is generated, so adding a test file needs no other edit.
 $(BUILD)/gen/unit_suites.h: $(UNIT_SRC)
 	@mkdir -p $(@D)
-	$(Q)grep -ho 'CU_SuiteInfo mps_suite_[a-z0-9_]*' $(UNIT_SRC) | sed 's/CU_SuiteInfo //' | sort -u \
+	$(Q)grep -ho 'CU_SuiteInfo mps_suite_[a-z0-9_]\+\[' $(UNIT_SRC) | sed 's/CU_SuiteInfo //; s/\[//' | sort -u \
 	  | awk '{print "SUITE(" $$1 ")"}' > $@.tmp && mv $@.tmp $@
 $(BUILD)/obj/tests/unit/main.o: $(BUILD)/gen/unit_suites.h
 $(UNIT): $(UNIT_OBJ) $(LIB)
@@ -108,11 +108,43 @@ $(UNIT): $(UNIT_OBJ) $(LIB)
 # if anything failed.  Sections below append to TEST_STEPS.
 RUNTEST := bash scripts/run-test.sh $(BUILD)/test-results
 TEST_STEPS :=
+# Benchmarks print timings beside their targets and never assert them;
+# sections append to BENCH_STEPS.
+BENCH_STEPS :=
 
 TEST_STEPS += test-unit
 .PHONY: test-unit
 test-unit: $(UNIT)
 	$(Q)$(RUNTEST) unit $(UNIT)
+
+TEST_STEPS += test-xcheck-cast
+.PHONY: test-xcheck-cast
+test-xcheck-cast: $(BIN)
+	$(Q)$(RUNTEST) xcheck-cast $(PYTHON) tests/xcheck/cast_mldtypes.py --mpsim $(BIN)
+
+TEST_STEPS += test-xcheck-quant
+.PHONY: test-xcheck-quant
+test-xcheck-quant: $(BIN)
+	$(Q)$(RUNTEST) xcheck-quant $(PYTHON) tests/xcheck/quant_oracles.py --mpsim $(BIN)
+
+TEST_STEPS += test-xcheck-scalesim
+.PHONY: test-xcheck-scalesim
+test-xcheck-scalesim: $(BIN)
+	$(Q)$(RUNTEST) xcheck-scalesim $(PYTHON) tests/xcheck/scalesim_cycles.py --mpsim $(BIN)
+
+# ---- benchmarks ----------------------------------------------------------
+BENCH_STEPS += bench-sim
+.PHONY: bench-sim
+bench-sim: $(BIN)
+	$(Q)$(PYTHON) scripts/bench_sim.py --mpsim $(BIN)
+
+BENCH_STEPS += bench-quant
+.PHONY: bench-quant
+$(BUILD)/bin/bench_quant: $(BUILD)/obj/tests/bench/bench_quant.o $(LIB)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+bench-quant: $(BUILD)/bin/bench_quant
+	$(Q)$(BUILD)/bin/bench_quant
 
 .PHONY: test-start test-summary $(TEST_STEPS)
 test-start:
@@ -122,6 +154,9 @@ test: deps
 	@$(MAKE) --no-print-directory -k $(TEST_STEPS) || true
 	@bash scripts/test-summary.sh $(BUILD)/test-results
 
+bench: deps
+	@$(MAKE) --no-print-directory $(BENCH_STEPS)
+
 help:
 	@sed -n '2,9p' Makefile | sed 's/^# \{0,1\}//'
 
@@ -129,3 +164,43 @@ clean:
 	rm -rf build build-san
 
 -include $(DEPS)
+
+# ---- traces: golden regressions, Python interop, reader fuzzing ---------
+# traces/regress/ changes only through "make traces-update" (reviewed via
+# its dump-diff summary); tests only read it.
+FUZZ_CC ?= clang
+FUZZ_DIR := build/fuzz
+FUZZ_BIN := $(FUZZ_DIR)/fuzz_trace
+FUZZ_SRC := tests/fuzz/fuzz_trace.c traces/trace.c $(MODEL_SRC)
+FUZZ_TIME ?= 60
+
+TEST_STEPS += test-golden test-xcheck-trace test-fuzz-smoke
+.PHONY: test-golden test-xcheck-trace test-fuzz-smoke fuzz traces-update
+test-golden: $(BIN)
+	$(Q)$(RUNTEST) golden bash tests/golden/check_traces.sh $(BIN) traces/regress
+test-xcheck-trace: $(BIN)
+	$(Q)$(RUNTEST) xcheck-trace $(PYTHON) tests/xcheck/trace_python.py --mpsim $(BIN) --tmp $(BUILD)/xcheck-trace
+test-fuzz-smoke: $(FUZZ_BIN)
+	$(Q)$(RUNTEST) fuzz-smoke bash tests/fuzz/smoke.sh $(FUZZ_BIN) tests/fuzz/corpus/trace
+
+$(FUZZ_BIN): $(FUZZ_SRC) $(wildcard model/*.h traces/*.h) | $(DEPS_OK)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  FUZZ    $@")
+	$(Q)$(FUZZ_CC) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	  -ffp-contract=off -D_POSIX_C_SOURCE=200809L -Imodel -Itraces $(PKG_CFLAGS) $(FUZZ_SRC) -o $@ $(PKG_LIBS) -lm
+# New inputs go to build/fuzz/corpus (the checked-in seeds are read only).
+fuzz: $(FUZZ_BIN)
+	@mkdir -p $(FUZZ_DIR)/corpus
+	$(FUZZ_BIN) -max_total_time=$(FUZZ_TIME) -max_len=16384 -timeout=10 $(FUZZ_DIR)/corpus tests/fuzz/corpus/trace
+
+traces-update: $(BIN)
+	bash scripts/traces_update.sh $(BIN)
+
+# ---- simulator: trace regressions, demo ---------------------------------
+TEST_STEPS += test-golden-sim
+.PHONY: test-golden-sim
+test-golden-sim: $(BIN)
+	$(Q)$(RUNTEST) golden-sim bash tests/golden/run_regress.sh $(BIN) traces/regress
+
+demo: all
+	$(Q)PYTHON=$(PYTHON) bash scripts/demo.sh $(BIN)

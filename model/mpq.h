@@ -143,19 +143,24 @@ uint32_t mpq_encode_slow(mpq_fmt_t f, double x, mpq_round_t rm,
  * FP32 helpers that fix the contract's roundings (fl32 = one RNE rounding)
  * ------------------------------------------------------------------------ */
 
-/* fl32(p * 2^e * s): the exact product rounded once to FP32 (RNE, with
- * FP32 subnormals and overflow to +-Inf).  p is an exact integer. */
-float mpq_fl32_scale(int64_t p, int e, float s);
+/* fl32(p * 2^e * s1 * s2): the exact product rounded once to FP32 (RNE,
+ * with FP32 subnormals and overflow to +-Inf).  p is an exact integer
+ * (|p| < 2^62); s1, s2 are FP32 scale factors (pass 1.0f when unused).  A
+ * NaN factor gives NaN; an Inf factor gives +-Inf (NaN if p == 0).  This is
+ * the contract's per-group dequantization d_g = fl32(P_g * S_g) with the
+ * combined scale S_g = s_w * s_a kept exact (docs/numerics.md). */
+float mpq_fl32_scale(int64_t p, int e, float s1, float s2);
 
 /* Exact (Kulisch) accumulator for accumulate = exact: holds any sum of terms
- * p * 2^e * s (s finite FP32, |p| < 2^62, -400 < e < 400) without rounding. */
+ * p * 2^e * s1 * s2 (s1, s2 finite FP32, |p| < 2^62, -400 < e < 400)
+ * without rounding. */
 typedef struct {
 	uint64_t limb[24]; /* two's complement fixed point, LSB weight 2^-800 */
 	bool nan;          /* a NaN or Inf term was added */
 } mpq_xacc_t;
 
 void mpq_xacc_clear(mpq_xacc_t *x);
-void mpq_xacc_add(mpq_xacc_t *x, int64_t p, int e, float s);
+void mpq_xacc_add(mpq_xacc_t *x, int64_t p, int e, float s1, float s2);
 void mpq_xacc_add_f32(mpq_xacc_t *x, float v);
 float mpq_xacc_to_f32(const mpq_xacc_t *x); /* one RNE rounding */
 
@@ -290,6 +295,85 @@ int mpq_gemm_ref(const mpq_qtensor_t *a, const mpq_qtensor_t *w,
  * float64, rounding each output once to FP32. */
 int mpq_gemm_naive(const mpq_qtensor_t *a, const mpq_qtensor_t *w, float *y,
                    mps_err_t *err);
+
+/* ---- The datapath's building blocks, shared with the simulator's PE models.
+ * mpq_gemm_ref is exactly:
+ *     mpq_prep_pair(a, w, o, &pa, &pw);
+ *     for each (m, n): acc = +0.0f (or an mpq_xacc_t in exact mode);
+ *         for g in 0 .. ngrp-1: for each of the nt = mpq_gemm_terms(...)
+ *             terms t: acc = acc + mpq_term_fl32(&t)  (exact: mpq_term_xacc_add)
+ *         y = mpq_apply_post(acc, &pa, m, &pw, n);
+ * so a PE model that reproduces these calls reproduces y.expected. */
+
+/* One operand decoded for the datapath (docs/numerics.md section 3). */
+typedef struct {
+	size_t rows, cols;  /* of the quantized tensor; cols = K */
+	unsigned group;     /* dequant group size G along K (same for both operands) */
+	size_t ngrp;        /* groups per row, ceil(K / G); the last may be partial */
+	unsigned width;     /* bits of one stored integer: 16, 32 or 64 (the
+	                     * same for both operands of a pair) */
+	void *ints;         /* rows * cols fixed-point element integers, row-major,
+	                     * int16_t / int32_t / int64_t per width; value =
+	                     * int * 2^lsb.  amxfp4: the sign-0 elements only */
+	void *ints_neg;     /* amxfp4 weights: the sign-1 elements (others 0); else NULL */
+	int lsb;            /* exponent of one integer LSB (includes elem_exp2) */
+	int32_t *glsb;      /* rows * ngrp per-(row, group) LSB exponents replacing
+	                     * lsb (accumulate = align activations, and the
+	                     * float x float group-1 path); NULL = lsb everywhere */
+	float *scale;       /* rows * ngrp * nscale decoded block scale of each group
+	                     * (1.0f if the scheme has none; NaN for MX 0xFF) */
+	unsigned nscale;    /* 1, or 2 for amxfp4 ([0] = sp for sign 0, [1] = sn) */
+	int32_t *zero;      /* rows * ngrp zero points (asymmetric weights), or NULL */
+	int64_t *gsum;      /* rows * ngrp sum of ints over each group (activations,
+	                     * prepared when the weights have zero points), or NULL */
+	const float *post;  /* rows post scales, borrowed from the tensor, or NULL */
+	int64_t maxabs;     /* bound on |int| (from the element format) */
+} mpq_prep_t;
+
+/* One dequantized group term: d = fl32(P * 2^e * s_w * s_a), where the
+ * exact partial sum is P = hi * 2^32 + p.  hi is 0 (and |p| < 2^62) except
+ * for very wide sums (e4m3/e5m2/fp16 elements with long groups); use
+ * mpq_term_fl32 / mpq_term_xacc_add rather than reading p directly. */
+typedef struct {
+	int64_t p;        /* the exact partial sum of the group, after the
+	                   * zero-point correction P - z * sum(a_int); if hi != 0,
+	                   * its low 32 bits (0 <= p < 2^32) */
+	int64_t hi;       /* P >> 32 when P does not fit in 62 bits, else 0 */
+	int e;            /* lsb(W) + lsb(A) of this group */
+	float s_w, s_a;   /* decoded block scales of the weight and activation */
+} mpq_term_t;
+
+/* Check that a (M x K activations) and w (N x K weights) can be combined
+ * under *o (NULL = defaults), derive the group size, and decode both into
+ * *pa and *pw (allocated here; free with mpq_prep_free).  Errors:
+ * MPS_ERR_INVAL with a message naming the offending operand, format or group
+ * (K mismatch, a block not a multiple of the group, bf16 without align,
+ * align with non-fp16/bf16 activations, amxfp4 or asymmetric activations,
+ * float x float with a group other than 1, non-finite element codes,
+ * align_bits outside 8..32), MPS_ERR_NOMEM. */
+int mpq_prep_pair(const mpq_qtensor_t *a, const mpq_qtensor_t *w,
+                  const mpq_gemm_opts_t *o, mpq_prep_t *pa, mpq_prep_t *pw,
+                  mps_err_t *err);
+
+void mpq_prep_free(mpq_prep_t *p); /* NULL-safe; zeroes *p */
+
+/* The terms of group g of output (m, n), in accumulation order: one term,
+ * or two for amxfp4 weights (sign-0 part with sp, then sign-1 part with sn).
+ * Writes t[0..nt-1] and returns nt.  No rounding happens here. */
+unsigned mpq_gemm_terms(const mpq_prep_t *pa, size_t m, const mpq_prep_t *pw,
+                        size_t n, size_t g, mpq_term_t t[2]);
+
+/* fl32(P * 2^e * s_w * s_a), one RNE rounding (mpq_fl32_scale when
+ * hi == 0): the contract's d for the term. */
+float mpq_term_fl32(const mpq_term_t *t);
+
+/* Add the term exactly to an exact accumulator (accumulate = exact). */
+void mpq_term_xacc_add(mpq_xacc_t *x, const mpq_term_t *t);
+
+/* Post scales (numerics.md 3.4): fl32(acc * post_a[m] * post_w[n]), one
+ * rounding; acc itself if neither operand has post scales. */
+float mpq_apply_post(float acc, const mpq_prep_t *pa, size_t m,
+                     const mpq_prep_t *pw, size_t n);
 
 #ifdef __cplusplus
 }
