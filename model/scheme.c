@@ -134,6 +134,21 @@ int mpq_quantize(const float *x, size_t rows, size_t cols,
 				                   i, i / cols, i % cols);
 	}
 
+	if (p->scheme == MPQ_S_NVFP4) {
+		/* TRT-LLM's g_enc = 2688 / amax overflows FP32 for amax below
+		 * 2688 / FLT_MAX (about 7.9e-36); every code would then be
+		 * garbage (NaN scales, saturated elements).  Refuse instead. */
+		float amax = 0.0f;
+		for (size_t i = 0; i < n; i++)
+			if (fabsf(x[i]) > amax)
+				amax = fabsf(x[i]);
+		if (amax != 0.0f && !isfinite(2688.0f / amax))
+			return mps_err_set(err, MPS_ERR_RANGE,
+			                   "quantize: nvfp4 tensor amax %g is below "
+			                   "2688/FLT_MAX: the global scale g_enc "
+			                   "overflows FP32", (double)amax);
+	}
+
 	q->scheme = p->scheme;
 	q->params = *p;
 	q->rows = rows;

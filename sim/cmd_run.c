@@ -1,0 +1,360 @@
+/* sim/cmd_run.c - "mpsim run": simulate a config on a trace, a random GEMM
+ * or a workload preset; text summary or JSON. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cJSON.h>
+
+#include "cfg.h"
+#include "cli.h"
+#include "dequant.h"
+#include "run.h"
+#include "stats.h"
+#include "trace.h"
+#include "workloads.h"
+
+MPS_DECLARE_CMD(run);
+
+const char mps_summary_run[] = "simulate a config on a trace, a GEMM shape or a workload";
+const char mps_help_run[] =
+	"usage: mpsim run CONFIG (--trace FILE | --gemm M,K,N [--seed N] |\n"
+	"                         --workload PRESET [--layer NAME])\n"
+	"                  [--mode cycle|fast] [--json]\n"
+	"\n"
+	"Simulates the accelerator of CONFIG (docs/config.md) cycle by cycle\n"
+	"(--mode cycle, the default) or tile by tile (--mode fast); both give the\n"
+	"same cycles, outputs and statistics (docs/timing.md).\n"
+	"  --trace FILE      the GEMM of a trace (traces/FORMAT.md).  The trace's\n"
+	"                    quantization (schemes, group, accumulate, align_bits)\n"
+	"                    replaces CONFIG's [quant] and [pe] weight/act; the array,\n"
+	"                    PE kind, dequant, memory and clock come from CONFIG, and\n"
+	"                    the combination must pass the config checks.  Outputs\n"
+	"                    are compared bit for bit with y.expected.\n"
+	"  --gemm M,K,N      seeded synthetic operands (traces/workloads.h generators)\n"
+	"                    quantized with CONFIG's schemes; --seed N (default 1)\n"
+	"  --workload PRESET every GEMM of a layer preset, e.g. llama2-7b:decode:16\n"
+	"                    (qkv, o, gate_up, down), per layer and total; --layer\n"
+	"                    NAME runs one of them\n"
+	"  --json            machine-readable results on stdout\n"
+	"Exit status: 0 ok, 1 outputs differ from the trace, 2 bad usage or input.\n";
+
+/* ---- progress bar (stderr, terminals only, after one second) ------------- */
+
+typedef struct {
+	bool tty;
+	struct timespec t0;
+	bool shown;
+	const char *what;
+} progress_t;
+
+static double elapsed(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + 1e-9 * (double)(t.tv_nsec - t0->tv_nsec);
+}
+
+static void progress_cb(void *user, uint64_t done, uint64_t total)
+{
+	progress_t *p = user;
+	int w = 40, fill;
+
+	if (!p->tty || total == 0 || elapsed(&p->t0) < 1.0)
+		return;
+	fill = (int)((double)w * (double)done / (double)total);
+	fprintf(stderr, "\r%-12s [%.*s%*s] %3d%%", p->what, fill,
+	        "########################################", w - fill, "",
+	        (int)(100.0 * (double)done / (double)total));
+	p->shown = true;
+	if (done == total)
+		fputc('\n', stderr);
+}
+
+static void progress_init(progress_t *p, const char *what)
+{
+	p->tty = isatty(2);
+	p->shown = false;
+	p->what = what;
+	clock_gettime(CLOCK_MONOTONIC, &p->t0);
+}
+
+/* ---- trace mode: config + the trace's quantization --------------------- */
+
+static bool has_blocks(const mpq_qtensor_t *q)
+{
+	return q->scales != NULL || q->zeros != NULL;
+}
+
+static int trace_cfg(const mps_cfg_t *base, const mps_trc_t *t, mps_cfg_t *eff,
+                     mps_err_t *err)
+{
+	*eff = *base;
+	eff->wq = t->w.params;
+	eff->aq = t->a.params;
+	eff->weight = t->w.elem;
+	eff->act = t->a.elem;
+	eff->accumulate = t->opts.acc;
+	eff->align_bits = t->opts.align_bits ? t->opts.align_bits : 16;
+	if (t->opts.group) {
+		eff->group = t->opts.group;
+	} else {
+		size_t ba = has_blocks(&t->a) ? t->a.block : t->K;
+		size_t bw = has_blocks(&t->w) ? t->w.block : t->K;
+		eff->group = (unsigned)(ba < bw ? ba : bw);
+		if ((t->a.scheme == MPQ_S_FP16 || t->a.scheme == MPQ_S_BF16) &&
+		    (t->w.scheme == MPQ_S_FP16 || t->w.scheme == MPQ_S_BF16))
+			eff->group = 1;
+	}
+	eff->acc_width_set = false;
+	return mps_cfg_check(eff, err);
+}
+
+/* ---- output ------------------------------------------------------------- */
+
+static void add_shape(cJSON *o, const mps_stats_t *s)
+{
+	cJSON_AddNumberToObject(o, "M", (double)s->M);
+	cJSON_AddNumberToObject(o, "K", (double)s->K);
+	cJSON_AddNumberToObject(o, "N", (double)s->N);
+}
+
+static int parse_gemm(const char *s, size_t *M, size_t *K, size_t *N)
+{
+	unsigned long long a, b, c;
+	char tail;
+	if (sscanf(s, "%llu,%llu,%llu%c", &a, &b, &c, &tail) != 3 || !a || !b || !c ||
+	    a > 1000000 || b > 1000000 || c > 1000000)
+		return -1;
+	*M = (size_t)a;
+	*K = (size_t)b;
+	*N = (size_t)c;
+	return 0;
+}
+
+int mps_cmd_run(int argc, char **argv)
+{
+	const char *cpath = NULL, *trace = NULL, *gemm = NULL, *wl = NULL, *layer = NULL;
+	bool json = false;
+	uint64_t seed = 1;
+	mps_run_opts_t ro = { MPS_MODE_CYCLE, MPS_FAULT_NONE, progress_cb, NULL };
+	mps_cfg_t cfg, eff;
+	mps_err_t err;
+	progress_t pg;
+	int status = MPS_EXIT_OK;
+	cJSON *root = NULL;
+
+	for (int i = 1; i < argc; i++) {
+		const char *o = argv[i];
+		bool more = i + 1 < argc;
+		if (!strcmp(o, "--trace") && more)
+			trace = argv[++i];
+		else if (!strcmp(o, "--gemm") && more)
+			gemm = argv[++i];
+		else if (!strcmp(o, "--workload") && more)
+			wl = argv[++i];
+		else if (!strcmp(o, "--layer") && more)
+			layer = argv[++i];
+		else if (!strcmp(o, "--seed") && more) {
+			char *end;
+			errno = 0;
+			seed = strtoull(argv[++i], &end, 0);
+			if (errno || *end)
+				return mps_cli_usage_error("run", "--seed '%s': not an integer", argv[i]);
+		} else if (!strcmp(o, "--mode") && more) {
+			const char *m = argv[++i];
+			if (!strcmp(m, "cycle"))
+				ro.mode = MPS_MODE_CYCLE;
+			else if (!strcmp(m, "fast"))
+				ro.mode = MPS_MODE_FAST;
+			else
+				return mps_cli_usage_error("run", "--mode '%s': expected cycle or fast", m);
+		} else if (!strcmp(o, "--json")) {
+			json = true;
+		} else if (o[0] == '-' || cpath) {
+			return mps_cli_usage_error("run", "unexpected argument '%s' (see 'mpsim "
+			                           "help run')", o);
+		} else {
+			cpath = o;
+		}
+	}
+	if (!cpath)
+		return mps_cli_usage_error("run", "missing CONFIG (see 'mpsim help run')");
+	if ((trace != NULL) + (gemm != NULL) + (wl != NULL) != 1)
+		return mps_cli_usage_error("run", "give exactly one of --trace, --gemm, --workload");
+	if (layer && !wl)
+		return mps_cli_usage_error("run", "--layer needs --workload");
+	if (mps_cfg_load(cpath, &cfg, &err) != MPS_OK)
+		return mps_cli_usage_error("run", "%s", err.msg);
+	progress_init(&pg, "simulating");
+	ro.progress_user = &pg;
+	if (json) {
+		root = cJSON_CreateObject();
+		cJSON_AddStringToObject(root, "config", cpath);
+		cJSON_AddStringToObject(root, "mode", ro.mode == MPS_MODE_FAST ? "fast" : "cycle");
+		cJSON_AddStringToObject(root, "pe", mps_pe_type_name(mps_cfg_pe_type(&cfg)));
+		cJSON_AddStringToObject(root, "dataflow", mps_cfg_dataflow_name(cfg.dataflow));
+		cJSON_AddNumberToObject(root, "rows", cfg.rows);
+		cJSON_AddNumberToObject(root, "cols", cfg.cols);
+	}
+
+	if (trace) {
+		mps_trc_t t;
+		mps_stats_t st;
+		float *y;
+		if (mps_trc_read(trace, &t, &err) != MPS_OK) {
+			cJSON_Delete(root);
+			return mps_cli_usage_error("run", "%s", err.msg);
+		}
+		if (trace_cfg(&cfg, &t, &eff, &err) != MPS_OK) {
+			mps_trc_free(&t);
+			cJSON_Delete(root);
+			return mps_cli_usage_error("run", "trace %s does not fit config %s: %s",
+			                           trace, cpath, err.msg);
+		}
+		y = calloc(t.M * t.N, sizeof *y);
+		if (!y || mps_run_gemm(&eff, &t.a, &t.w, &t.opts, &ro, y, &st, &err) != MPS_OK) {
+			free(y);
+			mps_trc_free(&t);
+			cJSON_Delete(root);
+			return mps_cli_usage_error("run", "%s: %s", trace, y ? err.msg : "out of memory");
+		}
+		size_t bad = 0, first = 0;
+		for (size_t i = 0; i < t.M * t.N; i++)
+			if (mps_f32_bits(y[i]) != mps_f32_bits(t.y_expected[i]) && bad++ == 0)
+				first = i;
+		if (bad)
+			status = MPS_EXIT_FAIL;
+		if (json) {
+			cJSON *s = mps_stats_json(&st, &eff);
+			add_shape(s, &st);
+			cJSON_AddItemToObject(root, "stats", s);
+			cJSON_AddStringToObject(root, "trace", trace);
+			cJSON_AddBoolToObject(root, "outputs_match", bad == 0);
+			cJSON_AddNumberToObject(root, "mismatches", (double)bad);
+			if (bad) {
+				char buf[64];
+				cJSON *mm = cJSON_AddObjectToObject(root, "first_mismatch");
+				cJSON_AddNumberToObject(mm, "m", (double)(first / t.N));
+				cJSON_AddNumberToObject(mm, "n", (double)(first % t.N));
+				snprintf(buf, sizeof buf, "%a", (double)t.y_expected[first]);
+				cJSON_AddStringToObject(mm, "expected", buf);
+				snprintf(buf, sizeof buf, "0x%08" PRIx32, mps_f32_bits(t.y_expected[first]));
+				cJSON_AddStringToObject(mm, "expected_hex", buf);
+				snprintf(buf, sizeof buf, "%a", (double)y[first]);
+				cJSON_AddStringToObject(mm, "got", buf);
+				snprintf(buf, sizeof buf, "0x%08" PRIx32, mps_f32_bits(y[first]));
+				cJSON_AddStringToObject(mm, "got_hex", buf);
+			}
+		} else {
+			printf("%s on %s (%s mode): %zux%zux%zu, %s x %s, %s PE, %ux%u %s\n", trace,
+			       cpath, ro.mode == MPS_MODE_FAST ? "fast" : "cycle", t.M, t.K, t.N,
+			       mpq_scheme_name(t.w.scheme), mpq_scheme_name(t.a.scheme),
+			       mps_pe_type_name(mps_cfg_pe_type(&eff)), eff.rows, eff.cols,
+			       mps_cfg_dataflow_name(eff.dataflow));
+			mps_stats_print(&st, &eff, "  ", stdout);
+			if (bad)
+				printf("  outputs       MISMATCH: %zu of %zu differ; first (m %zu, n %zu): "
+				       "expected %a (0x%08" PRIx32 "), got %a (0x%08" PRIx32 ")\n", bad,
+				       t.M * t.N, first / t.N, first % t.N, (double)t.y_expected[first],
+				       mps_f32_bits(t.y_expected[first]), (double)y[first],
+				       mps_f32_bits(y[first]));
+			else
+				printf("  outputs       match y.expected bit for bit (%zu values)\n",
+				       t.M * t.N);
+		}
+		free(y);
+		mps_trc_free(&t);
+	} else {
+		mps_wl_gemm_t g[MPS_WL_MAX_LAYERS];
+		size_t ng = 0;
+		mps_stats_t total;
+		cJSON *layers = NULL;
+
+		if (gemm) {
+			memset(&g[0], 0, sizeof g[0]);
+			snprintf(g[0].name, sizeof g[0].name, "gemm");
+			if (parse_gemm(gemm, &g[0].M, &g[0].K, &g[0].N)) {
+				cJSON_Delete(root);
+				return mps_cli_usage_error("run", "--gemm '%s': expected M,K,N (positive "
+				                           "integers up to 1000000)", gemm);
+			}
+			ng = 1;
+		} else if (layer) {
+			if (mps_wl_layer(wl, layer, &g[0], &err) != MPS_OK) {
+				cJSON_Delete(root);
+				return mps_cli_usage_error("run", "%s", err.msg);
+			}
+			ng = 1;
+		} else if (mps_wl_preset(wl, g, &ng, &err) != MPS_OK) {
+			cJSON_Delete(root);
+			return mps_cli_usage_error("run", "%s", err.msg);
+		}
+		memset(&total, 0, sizeof total);
+		if (json && wl)
+			layers = cJSON_AddArrayToObject(root, "layers");
+		if (!json)
+			printf("%s on %s (%s mode): %ux%u %s, %s PE (%s), %s x %s\n",
+			       gemm ? "GEMM" : wl, cpath, ro.mode == MPS_MODE_FAST ? "fast" : "cycle",
+			       cfg.rows, cfg.cols, mps_cfg_dataflow_name(cfg.dataflow),
+			       mps_pe_type_name(mps_cfg_pe_type(&cfg)), mps_cfg_kind_name(cfg.kind),
+			       mpq_scheme_name(cfg.wq.scheme), mpq_scheme_name(cfg.aq.scheme));
+		for (size_t i = 0; i < ng; i++) {
+			mpq_qtensor_t a, w;
+			mpq_qparams_t wq, aq;
+			mpq_gemm_opts_t o;
+			mps_stats_t st;
+			float *y;
+			int rc;
+
+			mps_run_qparams(&cfg, g[i].K, &wq, &aq, &o);
+			rc = mps_run_make_operands(&cfg, g[i].M, g[i].K, g[i].N, seed + i, &a, &w, &err);
+			y = rc == MPS_OK ? malloc(g[i].M * g[i].N * sizeof *y) : NULL;
+			if (rc == MPS_OK && !y)
+				rc = mps_err_set(&err, MPS_ERR_NOMEM, "out of memory");
+			pg.what = g[i].name;
+			if (rc == MPS_OK)
+				rc = mps_run_gemm(&cfg, &a, &w, &o, &ro, y, &st, &err);
+			free(y);
+			mpq_qtensor_free(&a);
+			mpq_qtensor_free(&w);
+			if (rc != MPS_OK) {
+				cJSON_Delete(root);
+				return mps_cli_usage_error("run", "%s (%zux%zux%zu): %s", g[i].name,
+				                           g[i].M, g[i].K, g[i].N, err.msg);
+			}
+			mps_stats_add(&total, &st);
+			if (json && layers) {
+				cJSON *s = mps_stats_json(&st, &cfg);
+				cJSON_AddStringToObject(s, "name", g[i].name);
+				add_shape(s, &st);
+				cJSON_AddItemToArray(layers, s);
+			} else if (!json) {
+				printf("%s %zux%zux%zu (M x K x N)\n", g[i].name, g[i].M, g[i].K, g[i].N);
+				mps_stats_print(&st, &cfg, "  ", stdout);
+			}
+		}
+		if (json) {
+			cJSON *s = mps_stats_json(&total, &cfg);
+			if (gemm)
+				add_shape(s, &total);
+			cJSON_AddItemToObject(root, wl ? "total" : "stats", s);
+			cJSON_AddNumberToObject(root, "seed", (double)seed);
+		} else if (ng > 1) {
+			printf("total (%zu GEMMs)\n", ng);
+			mps_stats_print(&total, &cfg, "  ", stdout);
+		}
+	}
+	if (json) {
+		char *txt = cJSON_Print(root);
+		if (txt)
+			puts(txt);
+		free(txt);
+		cJSON_Delete(root);
+	}
+	return status;
+}
