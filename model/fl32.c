@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "mpq.h"
+#include "quant.h"
 
 __extension__ typedef unsigned __int128 u128;
 
@@ -52,9 +53,19 @@ static float round_pack_f32(bool neg, u128 m, int e)
 		if (rem > half || (rem == half && (sig & 1)))
 			sig += 1;
 	}
-	/* sig <= 2^24: sig * 2^q is exactly an FP32 value, or >= 2^128 (Inf) */
-	v = ldexpf((float)(uint32_t)sig, q);
-	return neg ? -v : v;
+	/* sig <= 2^24: sig * 2^q is exactly an FP32 value, or >= 2^128 (Inf).
+	 * Packed directly: with q >= -149, the field (q + 149) << 23 plus sig
+	 * (hidden bit included) is the encoding of sig * 2^q for normals,
+	 * subnormals (q = -149, sig < 2^23) and a carry into the next binade
+	 * (sig = 2^24); anything at or above the Inf encoding overflowed. */
+	{
+		uint32_t b = ((uint32_t)(q + 149) << 23) + (uint32_t)sig;
+		if (b >= 0x7F800000u)
+			b = 0x7F800000u;
+		b |= neg ? 0x80000000u : 0u;
+		memcpy(&v, &b, sizeof v);
+	}
+	return v;
 }
 
 /* Split a finite non-zero float into (-1)^neg * ms * 2^es, ms < 2^24. */
@@ -102,7 +113,8 @@ static bool exact_prod(int64_t p, float s1, float s2, bool *neg, u128 *m,
 	return true;
 }
 
-float mpq_fl32_scale(int64_t p, int e, float s1, float s2)
+/* The general path: exact integer product, one rounding (round_pack_f32). */
+static float fl32_scale_int(int64_t p, int e, float s1, float s2)
 {
 	bool neg;
 	u128 m;
@@ -118,6 +130,20 @@ float mpq_fl32_scale(int64_t p, int e, float s1, float s2)
 	if (!exact_prod(p, s1, s2, &neg, &m, &ex))
 		return neg ? -0.0f : 0.0f;
 	return round_pack_f32(neg, m, e + ex);
+}
+
+float mpq_fl32_scale(int64_t p, int e, float s1, float s2)
+{
+	float v;
+
+	if (mpqi_fl32_scale_fast(p, e, s1, s2, &v))
+		return v;
+	return fl32_scale_int(p, e, s1, s2);
+}
+
+float mpqi_fl32_scale_int(int64_t p, int e, float s1, float s2)
+{
+	return fl32_scale_int(p, e, s1, s2);
 }
 
 void mpq_xacc_clear(mpq_xacc_t *x)

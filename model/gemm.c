@@ -171,6 +171,24 @@ static int prep_one(const mpq_qtensor_t *q, unsigned G, unsigned width,
 				p->scale[rg * p->nscale + i] = mpqi_block_scale(q, r, b, i);
 			if (p->zero)
 				p->zero[rg] = q->zeros[r * q->nblk + b];
+			if (small && v->view == VIEW_FIXED && width == 16 && !v->split_sign) {
+				/* the common case in one pass: table lookups, int16 stores */
+				const uint16_t *cr = q->codes + r * K;
+				int16_t *xr = (int16_t *)p->ints + r * K;
+				bool allfin = true;
+				for (size_t k = k0; k < k0 + len; k++) {
+					unsigned c = cr[k] & 0xFFu;
+					allfin &= lutf[c] & (cr[k] <= 0xFFu);
+					xr[k] = (int16_t)luti[c];
+					sum += luti[c];
+				}
+				if (allfin) {
+					if (p->gsum)
+						p->gsum[rg] = sum;
+					continue;
+				}
+				sum = 0; /* a non-finite code: the general loop reports it */
+			}
 			for (size_t k = k0; k < k0 + len; k++) {
 				uint16_t c = q->codes[r * K + k];
 				bool fin = small ? lutf[c & 0xFF] : mpq_is_finite(q->elem, c);
@@ -394,6 +412,64 @@ float mpq_apply_post(float acc, const mpq_prep_t *pa, size_t m,
 	return mpq_fl32_scale((int64_t)ldexpf(fr, 24), ex - 24, sa, sw);
 }
 
+/* Width-16 operands (every group sum < 2^31, so P is the int32 dot product
+ * minus z * gsum, far inside int64 and never split into hi/p): the term of
+ * group g is mpq_fl32_scale(P, e, s_w, s_a), which is what mpq_term_fl32
+ * returns for hi == 0.  Same terms, same order as the generic loop. */
+static void gemm_fp32_w16(const mpq_prep_t *pa, const mpq_prep_t *pw, float *y)
+{
+	const size_t M = pa->rows, N = pw->rows, K = pa->cols, G = pa->group;
+	const size_t ngrp = pa->ngrp;
+	const unsigned nt = pw->ints_neg ? 2 : 1, nsw = pw->nscale, nsa = pa->nscale;
+	const int16_t *A = pa->ints, *W[2] = { pw->ints, pw->ints_neg };
+
+	for (size_t n = 0; n < N; n++) {
+		for (size_t m = 0; m < M; m++) {
+			const int16_t *ar = A + m * K;
+			float acc = 0.0f;
+			for (size_t g = 0; g < ngrp; g++) {
+				const size_t k0 = g * G, len = K - k0 < G ? K - k0 : G;
+				const size_t ga = m * ngrp + g, gw = n * ngrp + g;
+				const int e = (pw->glsb ? pw->glsb[gw] : pw->lsb) +
+				              (pa->glsb ? pa->glsb[ga] : pa->lsb);
+				const float sa = pa->scale[ga * nsa];
+				for (unsigned i = 0; i < nt; i++) {
+					int64_t P = dot16(W[i] + n * K + k0, ar + k0, len);
+					float d;
+					if (pw->zero)
+						P -= (int64_t)pw->zero[gw] * pa->gsum[ga];
+					if (!mpqi_fl32_scale_fast(P, e, pw->scale[gw * nsw + i], sa, &d))
+						d = mpqi_fl32_scale_int(P, e, pw->scale[gw * nsw + i], sa);
+					acc = acc + d;
+				}
+			}
+			y[m * N + n] = mpq_apply_post(acc, pa, m, pw, n);
+		}
+	}
+}
+
+void mpqi_gemm_fp32(const mpq_prep_t *pa, const mpq_prep_t *pw, float *y)
+{
+	const size_t M = pa->rows, N = pw->rows;
+	mpq_term_t t[2];
+
+	if (pa->width == 16) {
+		gemm_fp32_w16(pa, pw, y);
+		return;
+	}
+	for (size_t n = 0; n < N; n++) {
+		for (size_t m = 0; m < M; m++) {
+			float acc = 0.0f;
+			for (size_t g = 0; g < pa->ngrp; g++) {
+				unsigned nt = mpq_gemm_terms(pa, m, pw, n, g, t);
+				for (unsigned i = 0; i < nt; i++)
+					acc = acc + mpq_term_fl32(&t[i]);
+			}
+			y[m * N + n] = mpq_apply_post(acc, pa, m, pw, n);
+		}
+	}
+}
+
 int mpq_gemm_ref(const mpq_qtensor_t *a, const mpq_qtensor_t *w,
                  const mpq_gemm_opts_t *o, float *y, mps_err_t *err)
 {
@@ -406,6 +482,12 @@ int mpq_gemm_ref(const mpq_qtensor_t *a, const mpq_qtensor_t *w,
 	rc = mpq_prep_pair(a, w, o, &pa, &pw, err);
 	if (rc != MPS_OK)
 		return rc;
+	if (!exact) {
+		mpqi_gemm_fp32(&pa, &pw, y);
+		mpq_prep_free(&pa);
+		mpq_prep_free(&pw);
+		return MPS_OK;
+	}
 	for (size_t n = 0; n < N; n++) {
 		for (size_t m = 0; m < M; m++) {
 			float acc = 0.0f;

@@ -46,6 +46,8 @@ typedef struct {
 struct mps_array {
 	mps_cfg_t cfg;
 	unsigned R, C, D, mask, DS, Dq;
+	size_t RS, CS;     /* row ring stride (2D + 16), column ring stride (C up to 16k) */
+	bool narrow;       /* os int16 x int16 -> int32 datapath (see narrow_ok) */
 	bool ws, edge, amx, ff, align, exact;
 	int F, wlsb, alsb;
 	mps_fault_t fault;
@@ -66,6 +68,10 @@ struct mps_array {
 	float *csw, *csn, *cwf, *cpa;
 	/* step ring [DS] */
 	step_t *su;
+
+	/* narrow os path: int16 lanes, int32 partial sums [R*CS] */
+	int16_t *ra16, *cw16, *cwn16;
+	int32_t *P32, *PN32;
 
 	/* PE state [R*C] */
 	int64_t *P, *PN;
@@ -118,7 +124,8 @@ void mps_array_free(mps_array_t *a)
 	                 a->cpa, a->su, a->P, a->PN, a->ACC, a->X, a->W, a->WN, a->WVB,
 	                 a->WPC, a->RFLG, a->WSW, a->WSN, a->WF, a->WPOST, a->glist,
 	                 a->lpa, a->lpw, a->lra, a->lrw, a->ov, a->ofin, a->orow,
-	                 a->oacc, a->op, a->opn };
+	                 a->oacc, a->op, a->opn, a->ra16, a->cw16, a->cwn16, a->P32,
+	                 a->PN32 };
 	for (size_t i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++)
 		free(ptrs[i]);
 	if (a->dq) {
@@ -129,6 +136,28 @@ void mps_array_free(mps_array_t *a)
 		free(a->dq);
 	}
 	free(a);
+}
+
+/* The narrow os datapath is exact when every lane value fits int16 and
+ * every group partial sum fits int32: |a| <= 32767, |w_eff| <= max|w| + 255
+ * (zero point) <= 32767, and G * max|a| * max|w_eff| < 2^31 (a partial sum
+ * is cleared at the first k of every group; invalid lanes carry a = 0).
+ * The faults only shrink |w_eff| or flip its sign.  Per-channel groups
+ * (group = 0) and the float/exact/align/ws variants take the int64 path. */
+static bool narrow_ok(const mps_array_t *a)
+{
+	int64_t ma = 0, mw = 0;
+
+	if (a->ws || a->ff || a->exact || a->align || a->cfg.group == 0 ||
+	    mpq_format(a->wf)->bits > 8 || mpq_format(a->af)->bits > 8)
+		return false;
+	for (unsigned c = 0; c < (1u << mpq_format(a->wf)->bits); c++)
+		mw = llabs(a->wlut[c]) > mw ? llabs(a->wlut[c]) : mw;
+	for (unsigned c = 0; c < (1u << mpq_format(a->af)->bits); c++)
+		ma = llabs(a->alut[c]) > ma ? llabs(a->alut[c]) : ma;
+	mw += 255;
+	return ma <= 32767 && mw <= 32767 &&
+	       (double)a->cfg.group * (double)ma * (double)mw < 0x1p31;
 }
 
 int mps_array_new(const mps_cfg_t *cfg, mps_fault_t fault, mps_array_t **out,
@@ -174,24 +203,34 @@ int mps_array_new(const mps_cfg_t *cfg, mps_fault_t fault, mps_array_t **out,
 	R = a->R;
 	C = a->C;
 	RC = R * C;
-	D2 = 2 * (size_t)a->D;
+	a->RS = 2 * (size_t)a->D + 16;
+	a->CS = (C + 15) / 16 * 16;
+	a->narrow = narrow_ok(a);
+	D2 = a->RS;
 	a->ra = zalloc(R * D2, sizeof *a->ra, &ok);
 	a->rfl = zalloc(R * D2, 1, &ok);
 	a->rvb = zalloc(R * D2, 1, &ok);
 	a->rsc = zalloc(R * D2, sizeof(float), &ok);
 	a->raf = zalloc(R * D2, sizeof(float), &ok);
 	a->rea = zalloc(R * D2, sizeof(int16_t), &ok);
-	a->cw = zalloc(a->D * C, sizeof(int64_t), &ok);
-	a->cwn = zalloc(a->D * C, sizeof(int64_t), &ok);
-	a->cpp = zalloc(a->D * C, sizeof(int64_t), &ok);
-	a->cppn = zalloc(a->D * C, sizeof(int64_t), &ok);
-	a->cvb = zalloc(a->D * C, 1, &ok);
-	a->cpc = zalloc(a->D * C, 1, &ok);
-	a->csw = zalloc(a->D * C, sizeof(float), &ok);
-	a->csn = zalloc(a->D * C, sizeof(float), &ok);
-	a->cwf = zalloc(a->D * C, sizeof(float), &ok);
-	a->cpa = zalloc(a->D * C, sizeof(float), &ok);
+	a->cw = zalloc(a->D * a->CS, sizeof(int64_t), &ok);
+	a->cwn = zalloc(a->D * a->CS, sizeof(int64_t), &ok);
+	a->cpp = zalloc(a->D * a->CS, sizeof(int64_t), &ok);
+	a->cppn = zalloc(a->D * a->CS, sizeof(int64_t), &ok);
+	a->cvb = zalloc(a->D * a->CS, 1, &ok);
+	a->cpc = zalloc(a->D * a->CS, 1, &ok);
+	a->csw = zalloc(a->D * a->CS, sizeof(float), &ok);
+	a->csn = zalloc(a->D * a->CS, sizeof(float), &ok);
+	a->cwf = zalloc(a->D * a->CS, sizeof(float), &ok);
+	a->cpa = zalloc(a->D * a->CS, sizeof(float), &ok);
 	a->su = zalloc(a->DS, sizeof(step_t), &ok);
+	if (a->narrow) {
+		a->ra16 = zalloc(R * D2, sizeof(int16_t), &ok);
+		a->cw16 = zalloc(a->D * a->CS, sizeof(int16_t), &ok);
+		a->cwn16 = zalloc(a->D * a->CS, sizeof(int16_t), &ok);
+		a->P32 = zalloc(R * a->CS, sizeof(int32_t), &ok);
+		a->PN32 = zalloc(R * a->CS, sizeof(int32_t), &ok);
+	}
 	a->P = zalloc(RC, sizeof(int64_t), &ok);
 	a->PN = zalloc(RC, sizeof(int64_t), &ok);
 	a->ACC = zalloc(RC, sizeof(float), &ok);
@@ -236,7 +275,7 @@ int mps_array_new(const mps_cfg_t *cfg, mps_fault_t fault, mps_array_t **out,
 
 void mps_array_reset(mps_array_t *a)
 {
-	size_t R = a->R, C = a->C, RC = R * C, D2 = 2 * (size_t)a->D, DC = a->D * C;
+	size_t R = a->R, C = a->C, RC = R * C, D2 = a->RS, DC = a->D * a->CS;
 
 	a->t = 0;
 	memset(a->ra, 0, R * D2 * sizeof *a->ra);
@@ -256,6 +295,13 @@ void mps_array_reset(mps_array_t *a)
 	memset(a->cwf, 0, DC * sizeof(float));
 	memset(a->cpa, 0, DC * sizeof(float));
 	memset(a->su, 0, a->DS * sizeof(step_t));
+	if (a->narrow) {
+		memset(a->ra16, 0, R * D2 * sizeof(int16_t));
+		memset(a->cw16, 0, DC * sizeof(int16_t));
+		memset(a->cwn16, 0, DC * sizeof(int16_t));
+		memset(a->P32, 0, R * a->CS * sizeof(int32_t));
+		memset(a->PN32, 0, R * a->CS * sizeof(int32_t));
+	}
 	memset(a->P, 0, RC * sizeof(int64_t));
 	memset(a->PN, 0, RC * sizeof(int64_t));
 	memset(a->ACC, 0, RC * sizeof(float));
@@ -323,7 +369,7 @@ static int64_t decode_a(const mps_array_t *a, uint16_t code, int E)
 
 static inline size_t ridx(const mps_array_t *a, unsigned r, uint64_t x)
 {
-	return (size_t)r * 2 * a->D + ((size_t)(0 - x) & a->mask);
+	return (size_t)r * a->RS + ((size_t)(0 - x) & a->mask);
 }
 
 static inline void rput_i64(mps_array_t *a, int64_t *arr, size_t i, int64_t v)
@@ -398,7 +444,10 @@ static void inject(mps_array_t *a, const mps_lanes_in_t *in)
 			if (a->ff)
 				v = 0;
 		}
-		rput_i64(a, a->ra, i, v);
+		if (a->narrow)
+			a->ra16[i] = a->ra16[i + D] = (int16_t)v;
+		else
+			rput_i64(a, a->ra, i, v);
 		a->rfl[i] = a->rfl[i + D] = tok ? fl : 0;
 		a->rvb[i] = a->rvb[i + D] = vb;
 		a->rsc[i] = a->rsc[i + D] = sc;
@@ -413,7 +462,7 @@ static void inject(mps_array_t *a, const mps_lanes_in_t *in)
 
 	/* column lanes: v = u + c */
 	for (unsigned c = 0; c < C; c++) {
-		size_t i = (size_t)((u + c) & a->mask) * C + c;
+		size_t i = (size_t)((u + c) & a->mask) * a->CS + c;
 		if (!a->ws) {
 			int64_t w = 0;
 			bool neg = false;
@@ -422,8 +471,13 @@ static void inject(mps_array_t *a, const mps_lanes_in_t *in)
 				                   (int64_t)in->w_zero[c]);
 				neg = a->amx && ((in->w_code[c] >> 3) & 1u);
 			}
-			a->cw[i] = neg ? 0 : w;
-			a->cwn[i] = neg ? w : 0;
+			if (a->narrow) {
+				a->cw16[i] = (int16_t)(neg ? 0 : w);
+				a->cwn16[i] = (int16_t)(neg ? w : 0);
+			} else {
+				a->cw[i] = neg ? 0 : w;
+				a->cwn[i] = neg ? w : 0;
+			}
 			a->cvb[i] = (uint8_t)(tok && in->w_valid[c] ?
 			                      (VB_REAL | (w ? VB_NZ : 0)) : 0);
 			a->cpc[i] = (uint8_t)mps_pe_terms(w);
@@ -477,7 +531,7 @@ static void os_dequant(mps_array_t *a, unsigned r, unsigned c, uint64_t u)
 	const uint64_t t = a->t;
 	size_t i = (size_t)r * a->C + c;
 	size_t ri = ridx(a, r, t - c);
-	size_t ci = (size_t)((t - r) & a->mask) * a->C + c;
+	size_t ci = (size_t)((t - r) & a->mask) * a->CS + c;
 	uint8_t f = a->rfl[ri];
 	int e = a->wlsb + a->rea[ri];
 	float sa = a->rsc[ri];
@@ -489,6 +543,15 @@ static void os_dequant(mps_array_t *a, unsigned r, unsigned c, uint64_t u)
 		mpq_xacc_add(&a->X[i], a->P[i], e, a->csw[ci], sa);
 		if (a->amx)
 			mpq_xacc_add(&a->X[i], a->PN[i], e, a->csn[ci], sa);
+	} else if (a->narrow) {
+		size_t j = (size_t)r * a->CS + c;
+		float acc = (f & MPS_LF_FOLD_FIRST) ? 0.0f : a->ACC[i];
+		acc = acc + mps_dq_term(a->P32[j], e, a->csw[ci], sa);
+		if (a->amx)
+			acc = acc + mps_dq_term(a->PN32[j], e, a->csn[ci], sa);
+		a->ACC[i] = acc;
+		a->P32[j] = 0;
+		a->PN32[j] = 0;
 	} else {
 		float acc = (f & MPS_LF_FOLD_FIRST) ? 0.0f : a->ACC[i];
 		acc = acc + mps_dq_term(a->P[i], e, a->csw[ci], sa);
@@ -505,6 +568,27 @@ static void os_dequant(mps_array_t *a, unsigned r, unsigned c, uint64_t u)
 	}
 }
 
+/* p = (p & keep) + a * w for 16 PEs of a row, keep = 0 on the first k of a
+ * group.  The partial sums go through a local copy so that the compiler
+ * sees no aliasing and vectorizes (int16 x int16 -> int32, SSE2). */
+static inline void mac16(int32_t *p, const int16_t *av, const int16_t *wv,
+                         const uint8_t *fl)
+{
+	int32_t pl[16];
+	int16_t al[16], wl[16];
+	uint8_t fv[16];
+
+	memcpy(pl, p, sizeof pl);
+	memcpy(al, av, sizeof al);
+	memcpy(wl, wv, sizeof wl);
+	memcpy(fv, fl, sizeof fv);
+	for (int j = 0; j < 16; j++) {
+		int32_t keep = (int32_t)((fv[j] & MPS_LF_G_FIRST) != 0) - 1;
+		pl[j] = (pl[j] & keep) + (int32_t)al[j] * wl[j];
+	}
+	memcpy(p, pl, sizeof pl);
+}
+
 static void os_compute(mps_array_t *a)
 {
 	const uint64_t t = a->t;
@@ -513,7 +597,7 @@ static void os_compute(mps_array_t *a)
 
 	for (unsigned r = 0; r < R; r++) {
 		size_t rb = ridx(a, r, t);                      /* x = t - c at rb + c */
-		size_t cb = (size_t)((t - r) & a->mask) * C;     /* v = t - r */
+		size_t cb = (size_t)((t - r) & a->mask) * a->CS; /* v = t - r */
 		const int64_t *av = a->ra + rb;
 		const uint8_t *fl = a->rfl + rb, *rv = a->rvb + rb;
 		const int64_t *wv = a->cw + cb;
@@ -541,6 +625,36 @@ static void os_compute(mps_array_t *a)
 			}
 			ops += o;
 			nz += z;
+			continue;
+		}
+		if (a->narrow) {
+			/* 16 columns at a time (padding columns carry w = 0 and
+			 * no lane bits), constant trip counts for the vectorizer */
+			const int16_t *av16 = a->ra16 + rb, *wv16 = a->cw16 + cb;
+			int32_t *p32 = a->P32 + (size_t)r * a->CS;
+			for (size_t c0 = 0; c0 < a->CS; c0 += 16) {
+				uint32_t o16 = 0, z16 = 0, s16 = 0;
+				mac16(p32 + c0, av16 + c0, wv16 + c0, fl + c0);
+				for (int j = 0; j < 16; j++) {
+					size_t c = c0 + (size_t)j;
+					uint8_t b = rv[c] & cv[c];
+					o16 += b & 1u;
+					z16 += (b >> 1) & 1u;
+					s16 += pc[c] & (uint8_t)-(int8_t)((rv[c] >> 1) & 1u);
+				}
+				o += o16;
+				z += z16;
+				s += s16;
+			}
+			if (a->amx) {
+				const int16_t *wn16 = a->cwn16 + cb;
+				int32_t *pn32 = a->PN32 + (size_t)r * a->CS;
+				for (size_t c0 = 0; c0 < a->CS; c0 += 16)
+					mac16(pn32 + c0, av16 + c0, wn16 + c0, fl + c0);
+			}
+			ops += o;
+			nz += z;
+			sa += s;
 			continue;
 		}
 		for (unsigned c = 0; c < C; c++) {
@@ -660,7 +774,7 @@ static void ws_compute(mps_array_t *a)
 		const int16_t *rea = a->rea + rb;
 		const uint8_t rf = a->RFLG[r];
 		const bool rowvalid = rf & RF_VALID;
-		size_t top = (size_t)(t & a->mask) * C;
+		size_t top = (size_t)(t & a->mask) * a->CS;
 		int64_t *p = a->P + (size_t)r * C, *pn = a->PN + (size_t)r * C;
 		float *acc = a->ACC + (size_t)r * C;
 
@@ -739,7 +853,7 @@ static void ws_compute(mps_array_t *a)
 		if (!(a->rfl[ri] & RF_TOK))
 			continue;
 		size_t bi = (size_t)(R - 1) * C + c;
-		size_t pi = (size_t)((u + c) & a->mask) * C + c;
+		size_t pi = (size_t)((u + c) & a->mask) * a->CS + c;
 		int64_t p = a->P[bi], pn = a->PN[bi];
 		float acc = a->ACC[bi];
 		if (a->edge) {
@@ -817,7 +931,13 @@ void mps_array_pe_state(const mps_array_t *a, unsigned r, unsigned c,
 {
 	size_t i = (size_t)r * a->C + c;
 
-	st->p = a->P[i];
-	st->pn = a->amx ? a->PN[i] : 0;
+	if (a->narrow) {
+		size_t j = (size_t)r * a->CS + c;
+		st->p = a->P32[j];
+		st->pn = a->amx ? a->PN32[j] : 0;
+	} else {
+		st->p = a->P[i];
+		st->pn = a->amx ? a->PN[i] : 0;
+	}
 	st->acc = mps_f32_bits(pe_acc_value(a, i));
 }

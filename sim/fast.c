@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "array.h"
+#include "quant.h"
 #include "run.h"
 
 static int64_t get(unsigned width, const void *arr, size_t i)
@@ -72,8 +73,11 @@ int mps_fast_gemm(void *feed, mps_fault_t fault, float *y, mps_pe_counters_t *ct
 	if (fault != MPS_FAULT_NONE)
 		apply_fault(pw, fault);
 
-	/* outputs: y = the contract (n outer, m inner, groups in increasing k) */
-	for (size_t n = 0; n < N; n++) {
+	/* outputs: y = the contract (n outer, m inner, groups in increasing k);
+	 * fp32/align accumulation through model/'s shared loop */
+	if (!exact)
+		mpqi_gemm_fp32(pa, pw, y);
+	for (size_t n = 0; exact && n < N; n++) {
 		for (size_t m = 0; m < M; m++) {
 			float acc = 0.0f;
 			if (exact) {
@@ -85,12 +89,6 @@ int mps_fast_gemm(void *feed, mps_fault_t fault, float *y, mps_pe_counters_t *ct
 						mpq_term_xacc_add(&x, &t[i]);
 				}
 				acc = mpq_xacc_to_f32(&x);
-			} else {
-				for (size_t g = 0; g < pa->ngrp; g++) {
-					unsigned k = mpq_gemm_terms(pa, m, pw, n, g, t);
-					for (unsigned i = 0; i < k; i++)
-						acc = acc + mpq_term_fl32(&t[i]);
-				}
 			}
 			y[m * N + n] = mpq_apply_post(acc, pa, m, pw, n);
 		}
@@ -106,15 +104,40 @@ int mps_fast_gemm(void *feed, mps_fault_t fault, float *y, mps_pe_counters_t *ct
 		free(pc_w);
 		return mps_err_set(err, MPS_ERR_NOMEM, "fast: out of memory");
 	}
-	for (size_t m = 0; m < M; m++)
-		for (size_t k = 0; k < K; k++)
-			nnz_a[k] += get(pa->width, pa->ints, m * K + k) != 0;
-	for (size_t n = 0; n < N; n++)
-		for (size_t k = 0; k < K; k++) {
-			int64_t v = w_eff(pw, n, k);
-			nnz_w[k] += v != 0;
-			pc_w[k] += mps_pe_terms(v);
+	if (pa->width == 16) {
+		const int16_t *A = pa->ints;
+		for (size_t m = 0; m < M; m++)
+			for (size_t k = 0; k < K; k++)
+				nnz_a[k] += A[m * K + k] != 0;
+	} else {
+		for (size_t m = 0; m < M; m++)
+			for (size_t k = 0; k < K; k++)
+				nnz_a[k] += get(pa->width, pa->ints, m * K + k) != 0;
+	}
+	if (pw->width == 16 && !pw->zero) {
+		/* |w_eff| < 2^15: popcount through a 256-entry table, two bytes */
+		uint8_t pc8[256];
+		const int16_t *W = pw->ints, *WN = pw->ints_neg;
+		for (unsigned i = 0; i < 256; i++)
+			pc8[i] = (uint8_t)((i & 1) + ((i >> 1) & 1) + ((i >> 2) & 1) + ((i >> 3) & 1) +
+			                   ((i >> 4) & 1) + ((i >> 5) & 1) + ((i >> 6) & 1) + (i >> 7));
+		for (size_t n = 0; n < N; n++) {
+			const int16_t *wr = W + n * K, *wn = WN ? WN + n * K : NULL;
+			for (size_t k = 0; k < K; k++) {
+				int32_t v = wr[k] + (wn ? wn[k] : 0);
+				uint32_t mg = (uint32_t)(v < 0 ? -v : v);
+				nnz_w[k] += v != 0;
+				pc_w[k] += (uint64_t)pc8[mg & 0xFF] + pc8[(mg >> 8) & 0xFF];
+			}
 		}
+	} else {
+		for (size_t n = 0; n < N; n++)
+			for (size_t k = 0; k < K; k++) {
+				int64_t v = w_eff(pw, n, k);
+				nnz_w[k] += v != 0;
+				pc_w[k] += mps_pe_terms(v);
+			}
+	}
 	memset(ct, 0, sizeof *ct);
 	ct->mac_ops = (uint64_t)M * N * K;
 	for (size_t k = 0; k < K; k++) {

@@ -18,7 +18,13 @@ void mps_pe_counters_add(mps_pe_counters_t *a, const mps_pe_counters_t *b)
 unsigned mps_pe_terms(int64_t w_eff)
 {
 	uint64_t m = (uint64_t)(w_eff < 0 ? -w_eff : w_eff);
-	return (unsigned)__builtin_popcountll(m);
+
+	/* SWAR popcount: the x86-64 baseline has no popcnt instruction and
+	 * __builtin_popcountll would call libgcc */
+	m = m - ((m >> 1) & 0x5555555555555555ull);
+	m = (m & 0x3333333333333333ull) + ((m >> 2) & 0x3333333333333333ull);
+	m = (m + (m >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+	return (unsigned)((m * 0x0101010101010101ull) >> 56);
 }
 
 int64_t mps_pe_fault_w(mps_fault_t fault, int64_t w_eff)

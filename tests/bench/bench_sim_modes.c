@@ -60,9 +60,11 @@ int main(int argc, char **argv)
 		mpq_qtensor_free(&a);
 		mpq_qtensor_free(&w);
 	}
-	printf("fast : %.3g simulated MACs/s (%s, %s %ux%u; target 1e9: %.2fx)\n",
-	       macs / tf, spec, argv[1], c.rows, c.cols, macs / tf / 1e9);
-	printf("cycle: %.3g PE-cycles/s (o projection; target 5e8: %.2fx)\n", pec / tc,
-	       pec / tc / 5e8);
+	printf("%-14s %14s  %12s  %8s  %s\n", "name", "measured", "target", "ratio", "unit / note");
+	printf("%-14s %14.4g  %12.3g  %8.3g  %s\n", "fast-gemm", macs / tf, 1e9, macs / tf / 1e9,
+	       "simulated MAC/s, mps_run_gemm only (no operand generation), CPU time");
+	printf("%-14s %14s  %12s  %8s  (%s, %s %ux%u)\n", "", "", "", "", spec, argv[1], c.rows, c.cols);
+	printf("%-14s %14.4g  %12.3g  %8.3g  %s\n", "cycle-gemm", pec / tc, 5e8, pec / tc / 5e8,
+	       "PE-cycles/s, o projection, mps_run_gemm only, CPU time");
 	return 0;
 }
