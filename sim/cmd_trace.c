@@ -335,7 +335,11 @@ static int cmd_make(int argc, char **argv)
 		rc = MPS_EXIT_USAGE;
 		goto done;
 	}
-	mps_wl_acts(o.seed, M, K, a);
+	if (mps_wl_acts(o.seed, M, K, a) != MPS_OK) {
+		fprintf(stderr, "mpsim trace: make: out of memory\n");
+		rc = MPS_EXIT_USAGE;
+		goto done;
+	}
 	if (!o.weights)
 		mps_wl_weights(o.seed, N, K, w);
 	pw.scheme = ws;

@@ -31,146 +31,6 @@ void mps_run_qparams(const mps_cfg_t *cfg, size_t K, mpq_qparams_t *wq,
 	o->align_bits = cfg->align_bits;
 }
 
-/* ---- fast synthetic operands (docs/workloads.md "Fast generator") ---------
- * The same distributions as mps_wl_weights / mps_wl_acts (same seeds and
- * streams, same parameters), drawn with cheaper exact-distribution
- * algorithms: normals from a 128-layer ziggurat (Marsaglia and Tsang 2000
- * with Doornik's 2005 ZIGNOR layout: the layer index and the uniform come
- * from disjoint bits of one 64-bit draw), and the Student-t with nu = 4 as
- * z / sqrt(chi2_4 / 4) with chi2_4 = -2 log(u1 u2) (sum of two exponentials),
- * one log per element instead of five logs and five cosines.  Reproducible:
- * same seed -> same data.  mpsim trace make keeps the original generator,
- * so the regression traces do not change. */
-
-#define ZIG_C 128
-#define ZIG_R 3.442619855899
-#define ZIG_V 9.91256303526217e-3
-
-typedef struct {
-	uint64_t s[4];
-	double x[ZIG_C + 1], r[ZIG_C];
-} fastrng_t;
-
-static inline uint64_t fr_rotl(uint64_t x, int k)
-{
-	return (x << k) | (x >> (64 - k));
-}
-
-static inline uint64_t fr_u64(fastrng_t *g)
-{
-	uint64_t *s = g->s;
-	uint64_t res = fr_rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-	s[2] ^= s[0];
-	s[3] ^= s[1];
-	s[1] ^= s[2];
-	s[0] ^= s[3];
-	s[2] ^= t;
-	s[3] = fr_rotl(s[3], 45);
-	return res;
-}
-
-/* (0, 1], 53 bits */
-static inline double fr_u01(fastrng_t *g)
-{
-	return (double)((fr_u64(g) >> 11) + 1) * 0x1p-53;
-}
-
-static void fr_init(fastrng_t *g, uint64_t seed)
-{
-	mps_wl_rng_t r;
-	double f = exp(-0.5 * ZIG_R * ZIG_R);
-
-	mps_wl_rng_seed(&r, seed);
-	memcpy(g->s, r.s, sizeof g->s);
-	g->x[0] = ZIG_V / f;
-	g->x[1] = ZIG_R;
-	g->x[ZIG_C] = 0.0;
-	for (int i = 2; i < ZIG_C; i++) {
-		g->x[i] = sqrt(-2.0 * log(ZIG_V / g->x[i - 1] + f));
-		f = exp(-0.5 * g->x[i] * g->x[i]);
-	}
-	for (int i = 0; i < ZIG_C; i++)
-		g->r[i] = g->x[i + 1] / g->x[i];
-}
-
-static double fr_normal_slow(fastrng_t *g, unsigned i, double u)
-{
-	for (;;) {
-		if (i == 0) { /* the tail beyond R (Marsaglia 1964) */
-			double x, y;
-			do {
-				x = log(fr_u01(g)) / ZIG_R;
-				y = log(fr_u01(g));
-			} while (-2.0 * y < x * x);
-			return u < 0.0 ? x - ZIG_R : ZIG_R - x;
-		}
-		double x = u * g->x[i];
-		double f0 = exp(-0.5 * (g->x[i] * g->x[i] - x * x));
-		double f1 = exp(-0.5 * (g->x[i + 1] * g->x[i + 1] - x * x));
-		if (f1 + fr_u01(g) * (f0 - f1) < 1.0)
-			return x;
-		uint64_t b = fr_u64(g);
-		i = (unsigned)(b & (ZIG_C - 1));
-		u = (double)((int64_t)b >> 11) * 0x1p-52; /* [-1, 1) */
-		if (fabs(u) < g->r[i])
-			return u * g->x[i];
-	}
-}
-
-static inline double fr_normal(fastrng_t *g)
-{
-	uint64_t b = fr_u64(g);
-	unsigned i = (unsigned)(b & (ZIG_C - 1));
-	double u = (double)((int64_t)b >> 11) * 0x1p-52; /* [-1, 1), bits 11..63 */
-
-	if (fabs(u) < g->r[i])
-		return u * g->x[i];
-	return fr_normal_slow(g, i, u);
-}
-
-static void fast_weights(uint64_t seed, size_t N, size_t K, float *w)
-{
-	fastrng_t g;
-
-	fr_init(&g, seed ^ 0x7765696768747321ull); /* "weights!" */
-	for (size_t n = 0; n < N; n++) {
-		double c = MPS_WL_W_SIGMA * exp(MPS_WL_W_CH_LOGSD * fr_normal(&g));
-		float *wr = w + n * K;
-		for (size_t k = 0; k < K; k++)
-			wr[k] = (float)(c * fr_normal(&g));
-	}
-}
-
-static int fast_acts(uint64_t seed, size_t M, size_t K, float *a)
-{
-	fastrng_t g;
-	double *gain = malloc(K * sizeof *gain);
-	size_t nout = (size_t)llround(MPS_WL_A_OUTLIER_FRAC * (double)K);
-	const double norm = 1.0 / sqrt((double)MPS_WL_A_NU / (MPS_WL_A_NU - 2));
-
-	if (!gain)
-		return MPS_ERR_NOMEM;
-	fr_init(&g, seed ^ 0x61637469766174ull); /* "activat" */
-	if (nout < 1)
-		nout = 1;
-	for (size_t k = 0; k < K; k++)
-		gain[k] = norm;
-	for (size_t i = 0; i < nout && i < K; i++) {
-		size_t k = (size_t)(fr_u64(&g) % K);
-		gain[k] = norm * (MPS_WL_A_OUTLIER_MIN + (MPS_WL_A_OUTLIER_MAX - MPS_WL_A_OUTLIER_MIN) *
-		                  ((double)(fr_u64(&g) >> 11) * 0x1p-53));
-	}
-	for (size_t m = 0; m < M; m++)
-		for (size_t k = 0; k < K; k++) {
-			double z = fr_normal(&g);
-			double c = -0.5 * log(fr_u01(&g) * fr_u01(&g)); /* chi2_4 / 4 */
-			double t = c > 0.0 ? z / sqrt(c) : z;
-			a[m * K + k] = (float)(gain[k] * t);
-		}
-	free(gain);
-	return MPS_OK;
-}
-
 int mps_run_make_operands(const mps_cfg_t *cfg, size_t M, size_t K, size_t N,
                           uint64_t seed, mpq_qtensor_t *a, mpq_qtensor_t *w,
                           mps_err_t *err)
@@ -189,12 +49,12 @@ int mps_run_make_operands(const mps_cfg_t *cfg, size_t M, size_t K, size_t N,
 		                   M, K, N);
 	}
 	mps_run_qparams(cfg, K, &wq, &aq, &o);
-	if (fast_acts(seed, M, K, af) != MPS_OK) {
+	if (mps_wl_acts(seed, M, K, af) != MPS_OK) {
 		free(af);
 		free(wf);
 		return mps_err_set(err, MPS_ERR_NOMEM, "out of memory");
 	}
-	fast_weights(seed, N, K, wf);
+	mps_wl_weights(seed, N, K, wf);
 	rc = mpq_quantize(af, M, K, &aq, a, NULL, err);
 	if (rc == MPS_OK)
 		rc = mpq_quantize(wf, N, K, &wq, w, NULL, err);

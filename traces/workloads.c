@@ -289,10 +289,13 @@ static uint64_t splitmix64(uint64_t *x)
 	return z ^ (z >> 31);
 }
 
+static void zig_init(mps_wl_rng_t *r);
+
 void mps_wl_rng_seed(mps_wl_rng_t *r, uint64_t seed)
 {
 	for (int i = 0; i < 4; i++)
 		r->s[i] = splitmix64(&seed);
+	zig_init(r);
 }
 
 static uint64_t rotl(uint64_t x, int k)
@@ -318,60 +321,121 @@ double mps_wl_rng_uniform(mps_wl_rng_t *r)
 	return (double)(mps_wl_rng_u64(r) >> 11) * 0x1p-53;
 }
 
+/* (0, 1], 53 bits: safe under log() */
+static double u01_open0(mps_wl_rng_t *r)
+{
+	return (double)((mps_wl_rng_u64(r) >> 11) + 1) * 0x1p-53;
+}
+
+/* Normals from a 128-layer ziggurat (Marsaglia and Tsang 2000, with
+ * Doornik's 2005 ZIGNOR layout: the layer index and the uniform come from
+ * disjoint bits of one 64-bit draw).  The layer tables live in the
+ * generator (mps_wl_rng_seed builds them), so there is no global state. */
+#define ZIG_R 3.442619855899
+#define ZIG_V 9.91256303526217e-3
+
+static void zig_init(mps_wl_rng_t *r)
+{
+	double f = exp(-0.5 * ZIG_R * ZIG_R);
+
+	r->zx[0] = ZIG_V / f;
+	r->zx[1] = ZIG_R;
+	r->zx[MPS_WL_ZIG_LAYERS] = 0.0;
+	for (int i = 2; i < MPS_WL_ZIG_LAYERS; i++) {
+		r->zx[i] = sqrt(-2.0 * log(ZIG_V / r->zx[i - 1] + f));
+		f = exp(-0.5 * r->zx[i] * r->zx[i]);
+	}
+	for (int i = 0; i < MPS_WL_ZIG_LAYERS; i++)
+		r->zr[i] = r->zx[i + 1] / r->zx[i];
+}
+
+static double zig_slow(mps_wl_rng_t *r, unsigned i, double u)
+{
+	for (;;) {
+		if (i == 0) { /* the tail beyond R (Marsaglia 1964) */
+			double x, y;
+			do {
+				x = log(u01_open0(r)) / ZIG_R;
+				y = log(u01_open0(r));
+			} while (-2.0 * y < x * x);
+			return u < 0.0 ? x - ZIG_R : ZIG_R - x;
+		}
+		double x = u * r->zx[i];
+		double f0 = exp(-0.5 * (r->zx[i] * r->zx[i] - x * x));
+		double f1 = exp(-0.5 * (r->zx[i + 1] * r->zx[i + 1] - x * x));
+		if (f1 + u01_open0(r) * (f0 - f1) < 1.0)
+			return x;
+		uint64_t b = mps_wl_rng_u64(r);
+		i = (unsigned)(b & (MPS_WL_ZIG_LAYERS - 1));
+		u = (double)((int64_t)b >> 11) * 0x1p-52; /* [-1, 1) */
+		if (fabs(u) < r->zr[i])
+			return u * r->zx[i];
+	}
+}
+
 double mps_wl_rng_normal(mps_wl_rng_t *r)
 {
-	/* Box-Muller, one output per call (the sine half is dropped so that the
-	 * sequence does not depend on call parity) */
-	double u1 = 1.0 - mps_wl_rng_uniform(r); /* (0, 1] */
-	double u2 = mps_wl_rng_uniform(r);
-	return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
+	uint64_t b = mps_wl_rng_u64(r);
+	unsigned i = (unsigned)(b & (MPS_WL_ZIG_LAYERS - 1));
+	double u = (double)((int64_t)b >> 11) * 0x1p-52; /* [-1, 1), bits 11..63 */
+
+	if (fabs(u) < r->zr[i])
+		return u * r->zx[i];
+	return zig_slow(r, i, u);
 }
 
 double mps_wl_rng_student(mps_wl_rng_t *r, unsigned nu)
 {
-	double z = mps_wl_rng_normal(r), c = 0;
-	for (unsigned i = 0; i < nu; i++) {
+	/* t = z / sqrt(chi2_nu / nu); chi2 of even degree 2j is -2 log of a
+	 * product of j uniforms (a sum of exponentials), one log per draw;
+	 * an odd degree adds one squared normal. */
+	double z = mps_wl_rng_normal(r), prod = 1.0, c;
+
+	for (unsigned i = 0; i < nu / 2; i++)
+		prod *= u01_open0(r);
+	c = -2.0 * log(prod);
+	if (nu & 1u) {
 		double g = mps_wl_rng_normal(r);
 		c += g * g;
 	}
-	return c > 0 ? z / sqrt(c / nu) : z;
+	return c > 0.0 ? z / sqrt(c / nu) : z;
 }
 
 void mps_wl_weights(uint64_t seed, size_t N, size_t K, float *w)
 {
 	mps_wl_rng_t r;
+
 	mps_wl_rng_seed(&r, seed ^ 0x7765696768747321ull); /* "weights!" */
 	for (size_t n = 0; n < N; n++) {
 		double c = MPS_WL_W_SIGMA * exp(MPS_WL_W_CH_LOGSD * mps_wl_rng_normal(&r));
+		float *wr = w + n * K;
 		for (size_t k = 0; k < K; k++)
-			w[n * K + k] = (float)(c * mps_wl_rng_normal(&r));
+			wr[k] = (float)(c * mps_wl_rng_normal(&r));
 	}
 }
 
-void mps_wl_acts(uint64_t seed, size_t M, size_t K, float *a)
+int mps_wl_acts(uint64_t seed, size_t M, size_t K, float *a)
 {
 	mps_wl_rng_t r;
 	double *g = malloc(K * sizeof *g);
 	size_t nout = (size_t)llround(MPS_WL_A_OUTLIER_FRAC * (double)K);
 	const double norm = 1.0 / sqrt((double)MPS_WL_A_NU / (MPS_WL_A_NU - 2)); /* unit variance */
 
+	if (!g)
+		return MPS_ERR_NOMEM;
 	mps_wl_rng_seed(&r, seed ^ 0x61637469766174ull); /* "activat" */
 	if (nout < 1)
 		nout = 1;
-	if (!g) {
-		/* no memory for the gains: plain heavy-tailed values */
-		for (size_t i = 0; i < M * K; i++)
-			a[i] = (float)(norm * mps_wl_rng_student(&r, MPS_WL_A_NU));
-		return;
-	}
 	for (size_t k = 0; k < K; k++)
-		g[k] = 1.0;
+		g[k] = norm;
 	for (size_t i = 0; i < nout && i < K; i++) {
 		size_t k = (size_t)(mps_wl_rng_u64(&r) % K);
-		g[k] = MPS_WL_A_OUTLIER_MIN + (MPS_WL_A_OUTLIER_MAX - MPS_WL_A_OUTLIER_MIN) * mps_wl_rng_uniform(&r);
+		g[k] = norm * (MPS_WL_A_OUTLIER_MIN +
+		               (MPS_WL_A_OUTLIER_MAX - MPS_WL_A_OUTLIER_MIN) * mps_wl_rng_uniform(&r));
 	}
 	for (size_t m = 0; m < M; m++)
 		for (size_t k = 0; k < K; k++)
-			a[m * K + k] = (float)(g[k] * norm * mps_wl_rng_student(&r, MPS_WL_A_NU));
+			a[m * K + k] = (float)(g[k] * mps_wl_rng_student(&r, MPS_WL_A_NU));
 	free(g);
+	return MPS_OK;
 }

@@ -68,15 +68,19 @@ int mps_wl_csv_load(const char *path, mps_wl_gemm_t **out, size_t *n, mps_err_t 
 /* ------------------------------------------------------------------------
  * PRNG: xoshiro256** seeded through splitmix64 (Blackman & Vigna 2018).
  * ------------------------------------------------------------------------ */
+#define MPS_WL_ZIG_LAYERS 128
 typedef struct {
-	uint64_t s[4];
+	uint64_t s[4];                        /* xoshiro256** state */
+	double zx[MPS_WL_ZIG_LAYERS + 1];     /* ziggurat layer edges (normal draws) */
+	double zr[MPS_WL_ZIG_LAYERS];         /* zx[i+1] / zx[i] */
 } mps_wl_rng_t;
 
 void mps_wl_rng_seed(mps_wl_rng_t *r, uint64_t seed);
 uint64_t mps_wl_rng_u64(mps_wl_rng_t *r);
 double mps_wl_rng_uniform(mps_wl_rng_t *r);  /* [0, 1), 53 bits */
-double mps_wl_rng_normal(mps_wl_rng_t *r);   /* N(0, 1), Box-Muller */
-double mps_wl_rng_student(mps_wl_rng_t *r, unsigned nu); /* Student-t, nu dof */
+double mps_wl_rng_normal(mps_wl_rng_t *r);   /* N(0, 1), 128-layer ziggurat */
+double mps_wl_rng_student(mps_wl_rng_t *r, unsigned nu); /* Student-t, nu dof,
+                                                            * chi2 from exponentials */
 
 /* Synthetic operands (parameters in docs/workloads.md). */
 #define MPS_WL_W_SIGMA 0.02     /* base weight standard deviation */
@@ -93,7 +97,7 @@ void mps_wl_weights(uint64_t seed, size_t N, size_t K, float *w);
 /* Activations a (M x K): a[m,k] = g_k * t_4 / sqrt(2) where g_k = 1, except
  * for max(1, round(0.005 K)) outlier channels with g_k uniform in
  * [20, 100], from seed (stream "a"). */
-void mps_wl_acts(uint64_t seed, size_t M, size_t K, float *a);
+int mps_wl_acts(uint64_t seed, size_t M, size_t K, float *a); /* MPS_OK or MPS_ERR_NOMEM */
 
 #ifdef __cplusplus
 }
