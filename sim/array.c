@@ -54,7 +54,10 @@ struct mps_array {
 	mpq_fmt_t wf, af;
 	uint64_t t;
 
+	bool w8, a8;        /* weight / activation formats of <= 8 bits (LUT decode) */
 	int64_t wlut[256];  /* weight code -> fixed integer (<= 8-bit formats) */
+	int64_t wflut[256]; /* weight code -> fault(fixed integer), zero point 0 */
+	uint8_t wtlut[256]; /* weight code -> mps_pe_terms(wflut) */
 	int64_t alut[256];  /* activation code -> fixed integer (<= 8-bit, not align) */
 
 	/* row rings [R][2D] (reversed, doubled) */
@@ -113,6 +116,30 @@ static void *zalloc(size_t n, size_t sz, bool *ok)
 	if (!p)
 		*ok = false;
 	return p;
+}
+
+static inline uint32_t f32_bits(float f)
+{
+	uint32_t b;
+	memcpy(&b, &f, sizeof b);
+	return b;
+}
+
+static inline float f32_from_bits(uint32_t b)
+{
+	float f;
+	memcpy(&f, &b, sizeof f);
+	return f;
+}
+
+/* popcount(|w|), as mps_pe_terms (SWAR: the x86-64 baseline has no popcnt) */
+static inline unsigned terms64(int64_t w)
+{
+	uint64_t m = (uint64_t)(w < 0 ? -w : w);
+	m = m - ((m >> 1) & 0x5555555555555555ull);
+	m = (m & 0x3333333333333333ull) + ((m >> 2) & 0x3333333333333333ull);
+	m = (m + (m >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+	return (unsigned)((m * 0x0101010101010101ull) >> 56);
 }
 
 void mps_array_free(mps_array_t *a)
@@ -193,10 +220,16 @@ int mps_array_new(const mps_cfg_t *cfg, mps_fault_t fault, mps_array_t **out,
 	a->wlsb = a->ff ? 0 : mpq_fixed_lsb(cfg->weight);
 	a->alsb = (a->ff || a->align) ? 0 : mpq_fixed_lsb(cfg->act) +
 	          (cfg->aq.scheme == MPQ_S_MXINT8 ? -6 : 0);
-	if (mpq_format(a->wf)->bits <= 8)
+	a->w8 = mpq_format(a->wf)->bits <= 8;
+	a->a8 = mpq_format(a->af)->bits <= 8;
+	if (a->w8)
 		for (uint32_t c = 0; c < (1u << mpq_format(a->wf)->bits); c++)
 			a->wlut[c] = mpq_fixed(a->wf, c);
-	if (mpq_format(a->af)->bits <= 8 && !a->align)
+	for (uint32_t c = 0; c < 256; c++) {
+		a->wflut[c] = mps_pe_fault_w(fault, a->wlut[c]);
+		a->wtlut[c] = (uint8_t)mps_pe_terms(a->wflut[c]);
+	}
+	if (a->a8 && !a->align)
 		for (uint32_t c = 0; c < (1u << mpq_format(a->af)->bits); c++)
 			a->alut[c] = mpq_fixed(a->af, c);
 
@@ -345,15 +378,15 @@ void mps_array_counters(const mps_array_t *a, mps_pe_counters_t *ct)
 
 /* ---- edge decoders (the array's input side) ----------------------------- */
 
-static int64_t decode_w(const mps_array_t *a, uint16_t code)
+static inline int64_t decode_w(const mps_array_t *a, uint16_t code)
 {
-	if (mpq_format(a->wf)->bits <= 8)
+	if (a->w8)
 		return a->wlut[code & 0xFF];
 	return mpq_fixed(a->wf, code);
 }
 
 /* Activation integer; align: sign(a) floor(|a| 2^(F - E)) (numerics.md 3.5). */
-static int64_t decode_a(const mps_array_t *a, uint16_t code, int E)
+static inline int64_t decode_a(const mps_array_t *a, uint16_t code, int E)
 {
 	if (a->align) {
 		double v = mpq_decode(a->af, code), m;
@@ -362,7 +395,7 @@ static int64_t decode_a(const mps_array_t *a, uint16_t code, int E)
 		m = floor(ldexp(fabs(v), a->F - E));
 		return (int64_t)(v < 0.0 ? -m : m);
 	}
-	if (mpq_format(a->af)->bits <= 8)
+	if (a->a8)
 		return a->alut[code & 0xFF];
 	return mpq_fixed(a->af, code);
 }
@@ -413,14 +446,89 @@ static void inject(mps_array_t *a, const mps_lanes_in_t *in)
 				a->WVB[i] = (uint8_t)((in->valid && in->w_valid[c] ? VB_REAL : 0) |
 				                      (in->valid && in->w_valid[c] && w ? VB_NZ : 0));
 				a->WPC[i] = (uint8_t)mps_pe_terms(w);
-				a->WSW[i] = mps_f32_from_bits(in->w_scale[c]);
-				a->WSN[i] = mps_f32_from_bits(in->w_scale_n[c]);
+				a->WSW[i] = f32_from_bits(in->w_scale[c]);
+				a->WSN[i] = f32_from_bits(in->w_scale_n[c]);
 				a->WF[i] = a->ff ? (float)mpq_decode(a->wf, in->w_code[c]) : 0.0f;
 			}
 			if (r == 0)
 				for (unsigned c = 0; c < C; c++)
-					a->WPOST[c] = mps_f32_from_bits(in->w_post[c]);
+					a->WPOST[c] = f32_from_bits(in->w_post[c]);
 		}
+	}
+
+	/* OS, integer MAC: the lanes the os datapath reads (ra / ra16, rfl,
+	 * rvb, rsc, rea; cw / cw16, cwn / cwn16, cvb, cpc, csw, csn).  The
+	 * ring pointers live in locals: byte stores would otherwise make the
+	 * compiler reload them from *a for every lane. */
+	if (!a->ws && !a->ff && !a->align) {
+		const size_t RS = a->RS, CS = a->CS, mask = a->mask;
+		const bool narrow = a->narrow, amx = a->amx, w8 = a->w8;
+		const uint8_t rf = tok ? fl : 0;
+		const size_t r0 = (size_t)(0 - (u)) & mask; /* ring slot of x = u + r is r0 - r */
+		int16_t *ra16 = a->ra16;
+		int64_t *ra = a->ra;
+		uint8_t *rfl = a->rfl, *rvb = a->rvb;
+		float *rsc = a->rsc;
+		for (unsigned r = 0; r < R; r++) {
+			size_t i = (size_t)r * RS + ((r0 - r) & mask);
+			int64_t v = 0;
+			uint8_t vb = 0;
+			float sc = 1.0f;
+			if (tok) {
+				v = decode_a(a, in->a_code[r], 0);
+				vb = (uint8_t)(in->a_valid[r] ? (VB_REAL | (v ? VB_NZ : 0)) : 0);
+				sc = f32_from_bits(in->a_scale[r]);
+			}
+			if (narrow) {
+				ra16[i] = ra16[i + D] = (int16_t)v;
+			} else {
+				ra[i] = ra[i + D] = v;
+			}
+			rfl[i] = rfl[i + D] = rf;
+			rvb[i] = rvb[i + D] = vb;
+			rsc[i] = rsc[i + D] = sc;
+		}
+		{
+			int16_t *cw16 = a->cw16, *cwn16 = a->cwn16;
+			int64_t *cw = a->cw, *cwn = a->cwn;
+			uint8_t *cvb = a->cvb, *cpc = a->cpc;
+			float *csw = a->csw, *csn = a->csn;
+			const int64_t *wflut = a->wflut;
+			const uint8_t *wtlut = a->wtlut;
+			for (unsigned c = 0; c < C; c++) {
+				size_t i = (size_t)((u + c) & mask) * CS + c;
+				int64_t w = 0;
+				unsigned pc = 0;
+				bool neg = false;
+				if (tok) {
+					uint16_t code = in->w_code[c];
+					if (w8 && !in->w_zero[c]) {
+						w = wflut[code & 0xFF];
+						pc = wtlut[code & 0xFF];
+					} else {
+						w = mps_pe_fault_w(a->fault, decode_w(a, code) -
+						                   (int64_t)in->w_zero[c]);
+						pc = terms64(w);
+					}
+					neg = amx && ((code >> 3) & 1u);
+				}
+				if (narrow) {
+					cw16[i] = (int16_t)(neg ? 0 : w);
+					if (amx)
+						cwn16[i] = (int16_t)(neg ? w : 0);
+				} else {
+					cw[i] = neg ? 0 : w;
+					cwn[i] = neg ? w : 0;
+				}
+				cvb[i] = (uint8_t)(tok && in->w_valid[c] ?
+				                   (VB_REAL | (w ? VB_NZ : 0)) : 0);
+				cpc[i] = (uint8_t)pc;
+				csw[i] = tok ? f32_from_bits(in->w_scale[c]) : 1.0f;
+				if (amx)
+					csn[i] = tok ? f32_from_bits(in->w_scale_n[c]) : 1.0f;
+			}
+		}
+		goto lanes_done;
 	}
 
 	/* row lanes: x = u + r */
@@ -440,7 +548,7 @@ static void inject(mps_array_t *a, const mps_lanes_in_t *in)
 				v = af != 0.0f;
 			}
 			vb = (uint8_t)(in->a_valid[r] ? (VB_REAL | (v ? VB_NZ : 0)) : 0);
-			sc = mps_f32_from_bits(in->a_scale[r]);
+			sc = f32_from_bits(in->a_scale[r]);
 			if (a->ff)
 				v = 0;
 		}
@@ -455,8 +563,8 @@ static void inject(mps_array_t *a, const mps_lanes_in_t *in)
 		a->rea[i] = a->rea[i + D] = ea;
 	}
 	if (a->ws && tok) {
-		st->m_post = mps_f32_from_bits(in->m_post);
-		st->sa0 = mps_f32_from_bits(in->a_scale[0]);
+		st->m_post = f32_from_bits(in->m_post);
+		st->sa0 = f32_from_bits(in->a_scale[0]);
 		st->ea0 = a->align ? in->a_align[0] - a->F : a->alsb;
 	}
 
@@ -481,8 +589,8 @@ static void inject(mps_array_t *a, const mps_lanes_in_t *in)
 			a->cvb[i] = (uint8_t)(tok && in->w_valid[c] ?
 			                      (VB_REAL | (w ? VB_NZ : 0)) : 0);
 			a->cpc[i] = (uint8_t)mps_pe_terms(w);
-			a->csw[i] = tok ? mps_f32_from_bits(in->w_scale[c]) : 1.0f;
-			a->csn[i] = tok ? mps_f32_from_bits(in->w_scale_n[c]) : 1.0f;
+			a->csw[i] = tok ? f32_from_bits(in->w_scale[c]) : 1.0f;
+			a->csn[i] = tok ? f32_from_bits(in->w_scale_n[c]) : 1.0f;
 			if (a->ff) {
 				float wv = tok ? (float)mpq_decode(a->wf, in->w_code[c]) : 0.0f;
 				a->cwf[i] = wv;
@@ -492,18 +600,19 @@ static void inject(mps_array_t *a, const mps_lanes_in_t *in)
 		} else {
 			a->cpp[i] = tok ? in->pin_p[c] : 0;
 			a->cppn[i] = tok ? in->pin_pn[c] : 0;
-			a->cpa[i] = tok ? mps_f32_from_bits(in->pin_acc[c]) : 0.0f;
+			a->cpa[i] = tok ? f32_from_bits(in->pin_acc[c]) : 0.0f;
 		}
 	}
 
+lanes_done:
 	if (!a->ws && in->valid) {
 		if (in->flags & MPS_LF_K_LAST) {
 			for (unsigned r = 0; r < R; r++) {
-				a->lpa[r] = mps_f32_from_bits(in->a_post[r]);
+				a->lpa[r] = f32_from_bits(in->a_post[r]);
 				a->lra[r] = in->a_valid[r];
 			}
 			for (unsigned c = 0; c < C; c++) {
-				a->lpw[c] = mps_f32_from_bits(in->w_post[c]);
+				a->lpw[c] = f32_from_bits(in->w_post[c]);
 				a->lrw[c] = in->w_valid[c];
 			}
 		}
@@ -533,7 +642,9 @@ static void os_dequant(mps_array_t *a, unsigned r, unsigned c, uint64_t u)
 	size_t ri = ridx(a, r, t - c);
 	size_t ci = (size_t)((t - r) & a->mask) * a->CS + c;
 	uint8_t f = a->rfl[ri];
-	int e = a->wlsb + a->rea[ri];
+	/* the os integer path keeps no per-step alignment ring: without
+	 * accumulate = align it is the constant alsb */
+	int e = a->wlsb + ((a->align || a->ff) ? a->rea[ri] : a->alsb);
 	float sa = a->rsc[ri];
 
 	(void)u;
@@ -571,22 +682,27 @@ static void os_dequant(mps_array_t *a, unsigned r, unsigned c, uint64_t u)
 /* p = (p & keep) + a * w for 16 PEs of a row, keep = 0 on the first k of a
  * group.  The partial sums go through a local copy so that the compiler
  * sees no aliasing and vectorizes (int16 x int16 -> int32, SSE2). */
-static inline void mac16(int32_t *p, const int16_t *av, const int16_t *wv,
-                         const uint8_t *fl)
+static inline void mac16(int32_t *restrict p, const int16_t *restrict av,
+                         const int16_t *restrict wv, const uint8_t *restrict fl)
 {
-	int32_t pl[16];
-	int16_t al[16], wl[16];
-	uint8_t fv[16];
-
-	memcpy(pl, p, sizeof pl);
-	memcpy(al, av, sizeof al);
-	memcpy(wl, wv, sizeof wl);
-	memcpy(fv, fl, sizeof fv);
 	for (int j = 0; j < 16; j++) {
-		int32_t keep = (int32_t)((fv[j] & MPS_LF_G_FIRST) != 0) - 1;
-		pl[j] = (pl[j] & keep) + (int32_t)al[j] * wl[j];
+		int32_t keep = (int32_t)((fl[j] & MPS_LF_G_FIRST) != 0) - 1;
+		p[j] = (p[j] & keep) + (int32_t)av[j] * wv[j];
 	}
-	memcpy(p, pl, sizeof pl);
+}
+
+typedef uint8_t v16u8 __attribute__((vector_size(16)));
+
+/* Sum of the 16 bytes of v (each <= 255). */
+static inline uint64_t hsum16(v16u8 v)
+{
+	uint64_t x[2];
+	memcpy(x, &v, sizeof x);
+	for (int i = 0; i < 2; i++) {
+		x[i] = (x[i] & 0x00FF00FF00FF00FFull) + ((x[i] >> 8) & 0x00FF00FF00FF00FFull);
+		x[i] = (x[i] * 0x0001000100010001ull) >> 48;
+	}
+	return x[0] + x[1];
 }
 
 static void os_compute(mps_array_t *a)
@@ -595,7 +711,49 @@ static void os_compute(mps_array_t *a)
 	const unsigned R = a->R, C = a->C;
 	uint64_t ops = 0, nz = 0, sa = 0;
 
-	for (unsigned r = 0; r < R; r++) {
+	if (a->narrow) {
+		/* 16 columns at a time (padding columns carry w = 0 and no lane
+		 * bits), column chunk outer, rows inner; the activity counters
+		 * accumulate per lane in bytes and are summed every 16 rows */
+		const size_t CS = a->CS, RS = a->RS, mask = a->mask;
+		const size_t x0 = (size_t)(0 - t) & mask; /* ridx(r, t) = r RS + x0 */
+		const bool amx = a->amx;
+		int32_t *const P32 = a->P32, *const PN32 = a->PN32;
+		const int16_t *const ra16 = a->ra16, *const cw16 = a->cw16, *const cwn16 = a->cwn16;
+		const uint8_t *const rfl = a->rfl, *const rvb = a->rvb;
+		const uint8_t *const cvb = a->cvb, *const cpc = a->cpc;
+		for (size_t c0 = 0; c0 < CS; c0 += 16) {
+			v16u8 ob = { 0 }, zb = { 0 }, sb = { 0 };
+			unsigned nacc = 0;
+			for (unsigned r = 0; r < R; r++) {
+				size_t rb = (size_t)r * RS + x0 + c0;
+				size_t kb = (size_t)((t - r) & mask) * CS + c0;
+				v16u8 rv, cv, pc, b;
+				mac16(P32 + (size_t)r * CS + c0, ra16 + rb, cw16 + kb, rfl + rb);
+				if (amx)
+					mac16(PN32 + (size_t)r * CS + c0, ra16 + rb, cwn16 + kb, rfl + rb);
+				memcpy(&rv, rvb + rb, 16);
+				memcpy(&cv, cvb + kb, 16);
+				memcpy(&pc, cpc + kb, 16);
+				b = rv & cv;
+				ob += b & 1;
+				zb += (b >> 1) & 1;
+				sb += pc & -((rv >> 1) & 1);
+				if (++nacc == 16) {
+					ops += hsum16(ob);
+					nz += hsum16(zb);
+					sa += hsum16(sb);
+					ob = zb = sb = (v16u8){ 0 };
+					nacc = 0;
+				}
+			}
+			ops += hsum16(ob);
+			nz += hsum16(zb);
+			sa += hsum16(sb);
+		}
+	}
+
+	for (unsigned r = 0; r < (a->narrow ? 0u : R); r++) {
 		size_t rb = ridx(a, r, t);                      /* x = t - c at rb + c */
 		size_t cb = (size_t)((t - r) & a->mask) * a->CS; /* v = t - r */
 		const int64_t *av = a->ra + rb;
@@ -625,36 +783,6 @@ static void os_compute(mps_array_t *a)
 			}
 			ops += o;
 			nz += z;
-			continue;
-		}
-		if (a->narrow) {
-			/* 16 columns at a time (padding columns carry w = 0 and
-			 * no lane bits), constant trip counts for the vectorizer */
-			const int16_t *av16 = a->ra16 + rb, *wv16 = a->cw16 + cb;
-			int32_t *p32 = a->P32 + (size_t)r * a->CS;
-			for (size_t c0 = 0; c0 < a->CS; c0 += 16) {
-				uint32_t o16 = 0, z16 = 0, s16 = 0;
-				mac16(p32 + c0, av16 + c0, wv16 + c0, fl + c0);
-				for (int j = 0; j < 16; j++) {
-					size_t c = c0 + (size_t)j;
-					uint8_t b = rv[c] & cv[c];
-					o16 += b & 1u;
-					z16 += (b >> 1) & 1u;
-					s16 += pc[c] & (uint8_t)-(int8_t)((rv[c] >> 1) & 1u);
-				}
-				o += o16;
-				z += z16;
-				s += s16;
-			}
-			if (a->amx) {
-				const int16_t *wn16 = a->cwn16 + cb;
-				int32_t *pn32 = a->PN32 + (size_t)r * a->CS;
-				for (size_t c0 = 0; c0 < a->CS; c0 += 16)
-					mac16(pn32 + c0, av16 + c0, wn16 + c0, fl + c0);
-			}
-			ops += o;
-			nz += z;
-			sa += s;
 			continue;
 		}
 		for (unsigned c = 0; c < C; c++) {
@@ -748,7 +876,7 @@ static void os_output(mps_array_t *a, mps_lanes_out_t *out)
 				out->valid[c] = 1;
 				out->row[c] = (uint16_t)r;
 				out->final[c] = 1;
-				out->acc[c] = mps_f32_bits(d->y[k]);
+				out->acc[c] = f32_bits(d->y[k]);
 				out->p[c] = 0;
 				out->pn[c] = 0;
 			}
@@ -882,7 +1010,7 @@ static void ws_compute(mps_array_t *a)
 		a->ov[slot] = 1;
 		a->orow[slot] = (uint16_t)st->m;
 		a->ofin[slot] = fin;
-		a->oacc[slot] = mps_f32_bits(fin ? mps_dq_post(acc, st->m_post, a->WPOST[c]) : acc);
+		a->oacc[slot] = f32_bits(fin ? mps_dq_post(acc, st->m_post, a->WPOST[c]) : acc);
 		a->op[slot] = fin ? 0 : p;
 		a->opn[slot] = fin ? 0 : pn;
 	}
@@ -939,5 +1067,5 @@ void mps_array_pe_state(const mps_array_t *a, unsigned r, unsigned c,
 		st->p = a->P[i];
 		st->pn = a->amx ? a->PN[i] : 0;
 	}
-	st->acc = mps_f32_bits(pe_acc_value(a, i));
+	st->acc = f32_bits(pe_acc_value(a, i));
 }

@@ -121,7 +121,7 @@ void mps_feed_idle(unsigned rows, unsigned cols, uint8_t en, mps_lanes_in_t *in)
 	}
 }
 
-static uint8_t kflags(const mps_feed_t *f, size_t k)
+static inline uint8_t kflags(const mps_feed_t *f, size_t k)
 {
 	uint8_t fl = 0;
 	if (k % f->G == 0)
@@ -137,6 +137,13 @@ static uint8_t kflags(const mps_feed_t *f, size_t k)
 	return fl;
 }
 
+static inline uint32_t f32_bits(float f)
+{
+	uint32_t b;
+	memcpy(&b, &f, sizeof b);
+	return b;
+}
+
 /* Weight lane c <- w[n][k] with its group's scale(s) and zero point. */
 static void put_w(const mps_feed_t *f, mps_lanes_in_t *in, unsigned c, size_t n, size_t k)
 {
@@ -145,10 +152,10 @@ static void put_w(const mps_feed_t *f, mps_lanes_in_t *in, unsigned c, size_t n,
 
 	in->w_code[c] = f->w->codes[n * f->K + k];
 	in->w_valid[c] = 1;
-	in->w_scale[c] = mps_f32_bits(pw->scale[rg * pw->nscale]);
-	in->w_scale_n[c] = pw->nscale > 1 ? mps_f32_bits(pw->scale[rg * pw->nscale + 1]) : 0;
+	in->w_scale[c] = f32_bits(pw->scale[rg * pw->nscale]);
+	in->w_scale_n[c] = pw->nscale > 1 ? f32_bits(pw->scale[rg * pw->nscale + 1]) : 0;
 	in->w_zero[c] = pw->zero ? (uint8_t)pw->zero[rg] : 0;
-	in->w_post[c] = pw->post ? mps_f32_bits(pw->post[n]) : ONE;
+	in->w_post[c] = pw->post ? f32_bits(pw->post[n]) : ONE;
 }
 
 /* Activation lane r <- a[m][k] with its group's scale and alignment exponent. */
@@ -159,10 +166,102 @@ static void put_a(const mps_feed_t *f, mps_lanes_in_t *in, unsigned r, size_t m,
 
 	in->a_code[r] = f->a->codes[m * f->K + k];
 	in->a_valid[r] = 1;
-	in->a_scale[r] = mps_f32_bits(pa->scale[rg * pa->nscale]);
+	in->a_scale[r] = f32_bits(pa->scale[rg * pa->nscale]);
 	in->a_align[r] = (f->opts.acc == MPQ_ACC_ALIGN && pa->glsb) ?
 	                 (int16_t)(pa->glsb[rg] + f->F) : 0;
-	in->a_post[r] = pa->post ? mps_f32_bits(pa->post[m]) : ONE;
+	in->a_post[r] = pa->post ? f32_bits(pa->post[m]) : ONE;
+}
+
+/* OS stream step k < K: every lane written once (the same record as
+ * mps_feed_idle followed by put_a / put_w on the real lanes). */
+static void feed_os(const mps_feed_t *f, const mps_ctrl_fold_t *fd, size_t k,
+                    mps_lanes_in_t *in)
+{
+	const unsigned R = f->cfg->rows, C = f->cfg->cols;
+	const unsigned mr = fd->m_len < R ? (unsigned)fd->m_len : R;
+	const unsigned nc = fd->n_len < C ? (unsigned)fd->n_len : C;
+	const size_t K = f->K, g = k / f->G;
+	const mpq_prep_t *pa = &f->pa, *pw = &f->pw;
+
+	in->en = 1;
+	in->valid = 1;
+	in->load = 0;
+	in->flags = kflags(f, k);
+	in->load_row = 0;
+	in->m_post = ONE;
+
+	/* row lanes */
+	{
+		const uint16_t *codes = f->a->codes + fd->m0 * K + k;
+		const size_t ng = pa->ngrp, ns = pa->nscale;
+		const float *sc = pa->scale + (fd->m0 * ng + g) * ns;
+		const bool al = f->opts.acc == MPQ_ACC_ALIGN && pa->glsb;
+		const int32_t *gl = al ? pa->glsb + fd->m0 * ng + g : NULL;
+		const float *post = pa->post ? pa->post + fd->m0 : NULL;
+		/* lane pointers in locals: the byte stores would otherwise force
+		 * a reload of every in->field per lane */
+		uint16_t *a_code = in->a_code;
+		uint8_t *a_valid = in->a_valid;
+		uint32_t *a_scale = in->a_scale, *a_post = in->a_post;
+		int16_t *a_align = in->a_align;
+		const int F = f->F;
+		const size_t sst = ng * ns;
+		unsigned r;
+		for (r = 0; r < mr; r++) {
+			a_code[r] = codes[r * K];
+			a_valid[r] = 1;
+			a_scale[r] = f32_bits(sc[r * sst]);
+			a_align[r] = al ? (int16_t)(gl[r * ng] + F) : 0;
+			a_post[r] = post ? f32_bits(post[r]) : ONE;
+		}
+		for (; r < R; r++) {
+			a_code[r] = 0;
+			a_valid[r] = 0;
+			a_scale[r] = ONE;
+			a_align[r] = 0;
+			a_post[r] = ONE;
+		}
+	}
+	/* column lanes */
+	{
+		const uint16_t *codes = f->w->codes + fd->n0 * K + k;
+		const size_t ng = pw->ngrp, ns = pw->nscale;
+		const float *sc = pw->scale + (fd->n0 * ng + g) * ns;
+		const int32_t *zp = pw->zero ? pw->zero + fd->n0 * ng + g : NULL;
+		const float *post = pw->post ? pw->post + fd->n0 : NULL;
+		unsigned c;
+		/* the weight codes are read down a column of W (stride K): fetch
+		 * each lane's next cache lines well ahead, since a large W is
+		 * far beyond the caches and a lane touches a new line every 32
+		 * steps */
+		if (k + 64 < K)
+			for (c = 0; c < nc; c++)
+				__builtin_prefetch(codes + c * K + 64);
+		uint16_t *w_code = in->w_code;
+		uint8_t *w_valid = in->w_valid, *w_zero = in->w_zero;
+		uint32_t *w_scale = in->w_scale, *w_scale_n = in->w_scale_n;
+		uint32_t *w_post = in->w_post;
+		const size_t sst = ng * ns;
+		for (c = 0; c < nc; c++) {
+			w_code[c] = codes[c * K];
+			w_valid[c] = 1;
+			w_scale[c] = f32_bits(sc[c * sst]);
+			w_scale_n[c] = ns > 1 ? f32_bits(sc[c * sst + 1]) : 0;
+			w_zero[c] = zp ? (uint8_t)zp[c * ng] : 0;
+			w_post[c] = post ? f32_bits(post[c]) : ONE;
+		}
+		for (; c < C; c++) {
+			w_code[c] = 0;
+			w_valid[c] = 0;
+			w_scale[c] = ONE;
+			w_scale_n[c] = 0;
+			w_zero[c] = 0;
+			w_post[c] = ONE;
+		}
+		memset(in->pin_p, 0, C * sizeof *in->pin_p);
+		memset(in->pin_pn, 0, C * sizeof *in->pin_pn);
+		memset(in->pin_acc, 0, C * sizeof *in->pin_acc);
+	}
 }
 
 void mps_feed_step(const mps_feed_t *f, const mps_ctrl_fold_t *fd, uint64_t s,
@@ -171,18 +270,13 @@ void mps_feed_step(const mps_feed_t *f, const mps_ctrl_fold_t *fd, uint64_t s,
 {
 	const unsigned R = f->cfg->rows, C = f->cfg->cols;
 
-	mps_feed_idle(R, C, 1, in);
-	if (f->cfg->dataflow == MPS_DF_OS) {
-		if (s >= f->K)
-			return;
-		in->valid = 1;
-		in->flags = kflags(f, s);
-		for (unsigned r = 0; r < R && r < fd->m_len; r++)
-			put_a(f, in, r, fd->m0 + r, s);
-		for (unsigned c = 0; c < C && c < fd->n_len; c++)
-			put_w(f, in, c, fd->n0 + c, s);
+	if (f->cfg->dataflow == MPS_DF_OS && s < f->K) {
+		feed_os(f, fd, (size_t)s, in);
 		return;
 	}
+	mps_feed_idle(R, C, 1, in);
+	if (f->cfg->dataflow == MPS_DF_OS)
+		return;
 	/* ws */
 	if (s < R) {
 		in->load = 1;
@@ -200,11 +294,11 @@ void mps_feed_step(const mps_feed_t *f, const mps_ctrl_fold_t *fd, uint64_t s,
 		size_t m = s - R;
 		in->valid = 1;
 		in->flags = last_kfold ? MPS_LF_LAST_KFOLD : 0;
-		in->m_post = f->pa.post ? mps_f32_bits(f->pa.post[m]) : ONE;
+		in->m_post = f->pa.post ? f32_bits(f->pa.post[m]) : ONE;
 		for (unsigned r = 0; r < R && r < fd->k_len; r++)
 			put_a(f, in, r, m, fd->k0 + r);
 		for (unsigned c = 0; c < C && c < fd->n_len; c++) {
-			in->w_post[c] = f->pw.post ? mps_f32_bits(f->pw.post[fd->n0 + c]) : ONE;
+			in->w_post[c] = f->pw.post ? f32_bits(f->pw.post[fd->n0 + c]) : ONE;
 			if (pin_p) {
 				in->pin_p[c] = pin_p[m * C + c];
 				in->pin_pn[c] = pin_pn[m * C + c];
