@@ -49,3 +49,9 @@ echo "== 5. the same in fast mode (tile level): identical cycles and outputs"
 echo
 echo "== 6. a whole decoder layer (qkv, o, gate_up, down), fast mode"
 "$MPSIM" run "$CFG" --workload llama2-7b:decode:16 --mode fast
+
+echo
+echo "== 7. energy, area and throughput report of that layer (docs/energy.md); yosys area"
+echo "      only if cached ('mpsim area $CFG' synthesizes it once, in minutes)"
+MPSIM_PYTHON="$PY" "$MPSIM" report "$CFG" --workload llama2-7b:decode:16 --area cached --out "$OUT/report"
+echo "   open $OUT/report/report.md (plots: $OUT/report/*.png)"

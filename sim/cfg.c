@@ -505,7 +505,11 @@ static int handler(void *user, const char *section, const char *name,
 		mps_energy_t et;
 		mps_err_t e2;
 		memset(&et, 0, sizeof et);
-		return mps_energy_set(&et, name, value, &e2) == MPS_OK ? 1 : perr(s, "%s%s", e2.msg, "");
+		if (mps_energy_set(&et, name, value, &e2) == MPS_OK)
+			return 1;
+		s->rc = mps_err_set(s->err, MPS_ERR_PARSE, "%s:%d: %.180s", s->fname, s->line,
+		                    e2.msg);
+		return 0;
 	}
 	for (int k = 0; k < NKEY; k++) {
 		if (keys[k].sec != sec || strcmp(keys[k].key, name))

@@ -13,6 +13,7 @@
 #include "cfg.h"
 #include "cli.h"
 #include "dequant.h"
+#include "energy.h"
 #include "run.h"
 #include "stats.h"
 #include "trace.h"
@@ -112,6 +113,25 @@ static int trace_cfg(const mps_cfg_t *base, const mps_trc_t *t, mps_cfg_t *eff,
 	}
 	eff->acc_width_set = false;
 	return mps_cfg_check(eff, err);
+}
+
+/* ---- energy (issue 7): "energy_pj" with its breakdown, docs/energy.md --- */
+
+/* Energy of st on cfg with the [energy] section of path applied; leakage
+ * only when the config sets pe_area_um2 (no yosys run here: mpsim report). */
+static void add_energy(cJSON *s, const char *path, const mps_cfg_t *cfg,
+                       const mps_stats_t *st)
+{
+	mps_energy_t e;
+	mps_energy_breakdown_t b;
+	double area;
+
+	mps_energy_defaults(cfg, &e);
+	if (mps_energy_load(path, &e, NULL) != MPS_OK) /* already checked by mps_cfg_load */
+		return;
+	area = e.pe_area_um2 > 0 ? e.pe_area_um2 * cfg->rows * cfg->cols * 1e-6 : 0.0;
+	mps_energy_eval(&e, st, area, st->cycles, &b);
+	cJSON_AddItemToObject(s, "energy_pj", mps_energy_json(&b));
 }
 
 /* ---- output ------------------------------------------------------------- */
@@ -232,6 +252,7 @@ int mps_cmd_run(int argc, char **argv)
 		if (json) {
 			cJSON *s = mps_stats_json(&st, &eff);
 			add_shape(s, &st);
+			add_energy(s, cpath, &eff, &st);
 			cJSON_AddItemToObject(root, "stats", s);
 			cJSON_AddStringToObject(root, "trace", trace);
 			cJSON_AddBoolToObject(root, "outputs_match", bad == 0);
@@ -331,6 +352,7 @@ int mps_cmd_run(int argc, char **argv)
 			if (json && layers) {
 				cJSON *s = mps_stats_json(&st, &cfg);
 				cJSON_AddStringToObject(s, "name", g[i].name);
+				add_energy(s, cpath, &cfg, &st);
 				add_shape(s, &st);
 				cJSON_AddItemToArray(layers, s);
 			} else if (!json) {
@@ -342,6 +364,7 @@ int mps_cmd_run(int argc, char **argv)
 			cJSON *s = mps_stats_json(&total, &cfg);
 			if (gemm)
 				add_shape(s, &total);
+			add_energy(s, cpath, &cfg, &total);
 			cJSON_AddItemToObject(root, wl ? "total" : "stats", s);
 			cJSON_AddNumberToObject(root, "seed", (double)seed);
 		} else if (ng > 1) {

@@ -68,7 +68,7 @@ static void test_cfg_errors_name_line(void)
 	expect_err("align_bits = x\n", "t.ini:12: align_bits = 'x': not a non-negative integer");
 	expect_err("asym = maybe\n", "t.ini:12: asym = 'maybe': expected true or false");
 	expect_err("[clock]\nmhz = -5\n", "t.ini:13: mhz = -5: out of range");
-	expect_err("[energy]\npj_mac = 1\n", "t.ini:13: [energy] pj_mac: the energy model is not implemented yet");
+	expect_err("[energy]\npj_mac = 1\n", "t.ini:13: unknown [energy] key 'pj_mac'");
 	expect_err("[pe]\nweight = int9\n", "t.ini:13: weight: unknown format");
 	expect_err("wscheme2 = int4\n", "t.ini:12: unknown key 'wscheme2'");
 	expect_err("[array\n", "t.ini:12: INI syntax error");
