@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: Apache-2.0
+// mp_top: the interface the harness drives: one unskewed lane record per cycle
+// in, one output record per cycle out, plus the per-PE observable state
+// (sim/lanes.h: mps_lanes_in_t, mps_lanes_out_t, mps_pe_state_t, field for field).
+//
+// Parameters: the config's generated view (mpsim config --emit-svh; docs/config.md):
+//   Rows, Cols, Dataflow (0 os, 1 ws), PeKind, WeightFmt, ActFmt (mpq_fmt_t),
+//   AccWidth, WScheme, AScheme, Group, AccMode, AlignBits, HasZero, DqEdge,
+//   DqLatency, PeType, Amx, WLsb, ALsb. Only the datapath-relevant ones shape the
+//   RTL; the rest are accepted so the generated view applies unchanged.
+// Lane i of a flat port lies at [i*W +: W]; PE (r, c) state at index r*Cols + c.
+`default_nettype none
+
+module mp_top #(
+  parameter int Rows = 4,
+  parameter int Cols = 4,
+  parameter int Dataflow = 0,
+  parameter int PeKind = 0,
+  parameter int WeightFmt = 6,
+  parameter int ActFmt = 8,
+  parameter int AccWidth = 20,
+  parameter int WScheme = 8,
+  parameter int AScheme = 12,
+  parameter int Group = 0,
+  parameter int AccMode = 0,
+  parameter int AlignBits = 16,
+  parameter int HasZero = 0,
+  parameter int DqEdge = 0,
+  parameter int DqLatency = 1,
+  parameter int PeType = 0,
+  parameter int Amx = 0,
+  parameter int WLsb = 0,
+  parameter int ALsb = 0,
+  localparam int WW = (WeightFmt == 6 || WeightFmt == 7 || WeightFmt == 0) ? 4 :
+                               (WeightFmt == 1 || WeightFmt == 2) ? 6 :
+                               (WeightFmt >= 10) ? 16 : 8,
+  localparam int AW = (ActFmt == 6 || ActFmt == 7 || ActFmt == 0) ? 4 :
+                               (ActFmt == 1 || ActFmt == 2) ? 6 :
+                               (ActFmt >= 10) ? 16 : 8,
+  localparam int RowIdxW = 16
+) (
+  input  logic                          clk_i,
+  input  logic                          rst_ni,
+  // mps_lanes_in_t
+  input  logic                          en_i,
+  input  logic                          valid_i,
+  input  logic                          load_i,
+  input  logic [7:0]                    flags_i,
+  input  logic [15:0]                   load_row_i,
+  input  logic [31:0]                   m_post_i,
+  input  logic [Rows*AW-1:0]            a_code_i,
+  input  logic [Rows-1:0]               a_valid_i,
+  input  logic [Rows*32-1:0]            a_scale_i,
+  input  logic [Rows*16-1:0]            a_align_i,
+  input  logic [Rows*32-1:0]            a_post_i,
+  input  logic [Cols*WW-1:0]            w_code_i,
+  input  logic [Cols-1:0]               w_valid_i,
+  input  logic [Cols*32-1:0]            w_scale_i,
+  input  logic [Cols*32-1:0]            w_scale_n_i,
+  input  logic [Cols*8-1:0]             w_zero_i,
+  input  logic [Cols*32-1:0]            w_post_i,
+  input  logic [Cols*AccWidth-1:0]      pin_p_i,
+  input  logic [Cols*AccWidth-1:0]      pin_pn_i,
+  input  logic [Cols*32-1:0]            pin_acc_i,
+  // mps_lanes_out_t
+  output logic [Cols-1:0]               out_valid_o,
+  output logic [Cols*RowIdxW-1:0]       out_row_o,
+  output logic [Cols-1:0]               out_final_o,
+  output logic [Cols*32-1:0]            out_acc_o,
+  output logic [Cols*AccWidth-1:0]      out_p_o,
+  output logic [Cols*AccWidth-1:0]      out_pn_o,
+  // mps_pe_state_t per PE
+  output logic [Rows*Cols*AccWidth-1:0] st_p_o,
+  output logic [Rows*Cols*AccWidth-1:0] st_pn_o,
+  output logic [Rows*Cols*32-1:0]       st_acc_o
+);
+  localparam int ProdW = (PeType == 0) ? 12 : 16;
+  localparam int ProdExp = WLsb + ALsb;
+  localparam int EW = 10;
+
+  logic [Cols*4-1:0] w_zero;
+  logic [Cols*4-1:0] unused_zero_hi;
+  for (genvar c = 0; c < Cols; c++) begin : g_zero
+    assign w_zero[c*4 +: 4] = w_zero_i[c*8 +: 4];
+    assign unused_zero_hi[c*4 +: 4] = w_zero_i[c*8 + 4 +: 4];
+  end
+  logic unused_in;
+
+  if (Dataflow == 0) begin : g_os
+    logic [mp_pkg::CtlW-1:0] ctl;
+    assign ctl[mp_pkg::CtlValid]     = valid_i;
+    assign ctl[mp_pkg::CtlGrpFirst]  = flags_i[0];
+    assign ctl[mp_pkg::CtlGrpLast]   = flags_i[1];
+    assign ctl[mp_pkg::CtlFoldFirst] = flags_i[2];
+    assign ctl[mp_pkg::CtlFoldLast]  = flags_i[4];
+    mp_array_os #(.Rows(Rows), .Cols(Cols), .PeType(PeType), .WeightFmt(WeightFmt),
+                  .HasZero(HasZero), .Amx(Amx), .WW(WW), .AW(AW),
+                  .ProdW(ProdW), .AccWidth(AccWidth), .ProdExp(ProdExp),
+                  .DqLatency(DqLatency), .RowIdxW(RowIdxW), .EW(EW)) u_array (
+      .clk_i, .rst_ni, .en_i, .ctl_i(ctl),
+      .a_code_i, .a_valid_i, .a_scale_i, .a_post_i,
+      .w_code_i, .w_valid_i, .w_scale_i, .w_scale_n_i, .w_zero_i(w_zero), .w_post_i,
+      .out_valid_o, .out_final_o, .out_row_o, .out_acc_o, .out_p_o, .out_pn_o,
+      .st_p_o, .st_pn_o, .st_acc_o
+    );
+    assign unused_in = ^{load_i, flags_i[7:5], flags_i[3], load_row_i, m_post_i, a_align_i,
+                         pin_p_i, pin_pn_i, pin_acc_i, unused_zero_hi};
+  end else begin : g_ws
+    mp_array_ws #(.Rows(Rows), .Cols(Cols), .PeType(PeType), .WeightFmt(WeightFmt),
+                  .HasZero(HasZero), .Amx(Amx), .WW(WW), .AW(AW),
+                  .ProdW(ProdW), .AccWidth(AccWidth), .ProdExp(ProdExp),
+                  .DqLatency(DqLatency), .RowIdxW(RowIdxW), .EW(EW)) u_array (
+      .clk_i, .rst_ni, .en_i, .valid_i, .load_i, .flags_i, .load_row_i, .m_post_i,
+      .a_code_i, .a_scale_i,
+      .w_code_i, .w_valid_i, .w_scale_i, .w_scale_n_i, .w_zero_i(w_zero), .w_post_i,
+      .pin_p_i, .pin_pn_i, .pin_acc_i,
+      .out_valid_o, .out_final_o, .out_row_o, .out_acc_o, .out_p_o, .out_pn_o,
+      .st_p_o, .st_pn_o, .st_acc_o
+    );
+    assign unused_in = ^{a_valid_i, a_post_i, a_align_i, unused_zero_hi};
+  end
+endmodule
+
+`default_nettype wire

@@ -1,0 +1,14 @@
+mp_pkg.sv
+mp_fp32_round.sv
+mp_fp32_add.sv
+mp_fl32_scale.sv
+mp_skew.sv
+mp_pe_w4a8.sv
+mp_pe_int8.sv
+mp_pe_prod.sv
+mp_pe_os.sv
+mp_pe_ws.sv
+mp_dequant.sv
+mp_array_os.sv
+mp_array_ws.sv
+mp_top.sv

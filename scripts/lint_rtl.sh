@@ -1,0 +1,47 @@
+#!/bin/bash
+# scripts/lint_rtl.sh MPSIM - verilator --lint-only -Wall on every RTL top of
+# issue 6: each module alone with its default parameters, and mp_top with the
+# parameters generated (mpsim config --emit-svh) from every implemented preset
+# in both dataflows at 4x4 and 6x10.  Waivers only from rtl/lint/ (listed
+# first: Verilator applies a .vlt only to files read after it).
+# Prints "N passed, N failed".
+set -u
+cd "$(dirname "$0")/.."
+M=${1:-build/bin/mpsim}
+VERILATOR=${VERILATOR:-verilator}
+D=build/lint
+mkdir -p "$D"
+pass=0 fail=0
+lint() { # name, args...
+	local name=$1; shift
+	if out=$("$VERILATOR" --lint-only -Wall rtl/lint/verilator_waiver.vlt "$@" 2>&1); then
+		pass=$((pass + 1)); echo "PASS lint $name"
+	else
+		fail=$((fail + 1)); echo "FAIL lint $name:"; echo "$out" | head -20
+	fi
+}
+for t in mp_skew mp_pe_w4a8 mp_pe_int8 mp_pe_prod mp_pe_os mp_pe_ws mp_dequant \
+         mp_array_os mp_array_ws mp_top; do
+	lint "$t" -Irtl rtl/mp_pkg.sv --top-module "$t" "rtl/$t.sv"
+done
+. tests/xcheck/lib.sh
+for base in mixpe-w4a8 mixpe-w4a8-fp4 int8-mac; do
+	for asym in false true; do
+		[ $asym = true ] && [ $base != mixpe-w4a8 ] && continue
+		for df in os ws; do
+			for size in "4 4" "6 10"; do
+				read -r r c <<<"$size"
+				n=$base-$df-${r}x$c$([ $asym = true ] && echo -asym)
+				grp=$(sed -n 's/^group *= *//p' "configs/$base.ini")
+				mk_cfg "$D/$n.ini" "configs/$base.ini" "$r" "$c" "$df" "$grp" "$asym" 1
+				"$M" config "$D/$n.ini" --emit-svh "$D/$n.svh" >/dev/null ||
+					{ fail=$((fail + 1)); echo "FAIL lint $n: config"; continue; }
+				g=$(sed -n 's/^localparam int  *\([A-Za-z0-9_]*\) *= *\(-\{0,1\}[0-9]*\);.*/-G\1=\2/p' "$D/$n.svh")
+				# shellcheck disable=SC2086
+				lint "mp_top[$n]" -F rtl/rtl.f --top-module mp_top $g
+			done
+		done
+	done
+done
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]

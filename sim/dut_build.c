@@ -1,0 +1,251 @@
+/* sim/dut_build.c - build (cached by hash) and dlopen the Verilated RTL. */
+#include "dut_build.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	for (size_t i = 0; i < n; i++) {
+		h ^= b[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+static int hash_file(uint64_t *h, const char *path, mps_err_t *err)
+{
+	FILE *f = fopen(path, "rb");
+	char buf[8192];
+	size_t n;
+
+	if (!f)
+		return mps_err_set(err, MPS_ERR_IO, "%s: %s", path, strerror(errno));
+	*h = fnv(*h, path, strlen(path) + 1);
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		*h = fnv(*h, buf, n);
+	fclose(f);
+	return MPS_OK;
+}
+
+/* Hash every file of the RTL tree that the build reads. */
+static int hash_rtl(uint64_t *h, const char *rtl, const char *script, mps_err_t *err)
+{
+	static const char *const extra[] = { "rtl.f", "lint/verilator_waiver.vlt",
+		                             "shim/dut_vl.cpp", "shim/dut.h" };
+	char path[1024], line[512];
+	FILE *f;
+	int rc;
+
+	for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++) {
+		snprintf(path, sizeof path, "%s/%s", rtl, extra[i]);
+		if ((rc = hash_file(h, path, err)))
+			return rc;
+	}
+	if ((rc = hash_file(h, script, err)) || (rc = hash_file(h, "sim/lanes.h", err)))
+		return rc;
+	snprintf(path, sizeof path, "%s/rtl.f", rtl);
+	f = fopen(path, "r");
+	if (!f)
+		return mps_err_set(err, MPS_ERR_IO, "%s: %s", path, strerror(errno));
+	while (fgets(line, sizeof line, f)) {
+		char *s = line, *e;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		e = s + strlen(s);
+		while (e > s && (e[-1] == '\n' || e[-1] == '\r' || e[-1] == ' '))
+			*--e = 0;
+		if (!*s || *s == '#' || *s == '/' || *s == '-')
+			continue;
+		snprintf(path, sizeof path, "%s/%s", rtl, s);
+		if ((rc = hash_file(h, path, err))) {
+			fclose(f);
+			return rc;
+		}
+	}
+	fclose(f);
+	return MPS_OK;
+}
+
+static int mkdirs(const char *path)
+{
+	char tmp[1024];
+	snprintf(tmp, sizeof tmp, "%s", path);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p == '/') {
+			*p = 0;
+			if (mkdir(tmp, 0777) && errno != EEXIST)
+				return -1;
+			*p = '/';
+		}
+	}
+	return (mkdir(tmp, 0777) && errno != EEXIST) ? -1 : 0;
+}
+
+int mps_dut_build(const mps_cfg_t *cfg, const mps_dut_build_opts_t *o, char *so_path,
+                  size_t n, bool *cached, mps_err_t *err)
+{
+	const char *rtl = (o && o->rtl_dir) ? o->rtl_dir : "rtl";
+	const char *bd = (o && o->build_dir) ? o->build_dir : getenv("MPSIM_BUILD");
+	const char *script = (o && o->script) ? o->script : "scripts/build_dut.sh";
+	char *svh = NULL, dir[1024], path[1100], log[1100];
+	size_t svh_len = 0;
+	uint64_t h = 1469598103934665603ull;
+	FILE *f;
+	int rc, fd, status;
+	struct flock lk;
+	struct stat sb;
+
+	if (!bd)
+		bd = "build";
+	*cached = false;
+	/* the generated parameters, without comment lines */
+	f = open_memstream(&svh, &svh_len);
+	if (!f)
+		return mps_err_set(err, MPS_ERR_NOMEM, "out of memory");
+	rc = mps_cfg_emit_svh(cfg, f, err);
+	fclose(f);
+	if (rc) {
+		free(svh);
+		return rc;
+	}
+	for (char *line = svh; line && *line;) {
+		char *nl = strchr(line, '\n');
+		size_t len = nl ? (size_t)(nl - line) : strlen(line);
+		if (strncmp(line, "//", 2) != 0)
+			h = fnv(h, line, len);
+		line = nl ? nl + 1 : NULL;
+	}
+	{
+		const char *opt = getenv("MPSIM_VL_OPT");
+		if (opt)
+			h = fnv(h, opt, strlen(opt));
+	}
+	if ((rc = hash_rtl(&h, rtl, script, err))) {
+		free(svh);
+		return rc;
+	}
+	snprintf(dir, sizeof dir, "%s/vl/%016llx", bd, (unsigned long long)h);
+	snprintf(so_path, n, "%s/libdut.so", dir);
+	if (mkdirs(dir)) {
+		free(svh);
+		return mps_err_set(err, MPS_ERR_IO, "%s: %s", dir, strerror(errno));
+	}
+	/* one builder per directory (parallel regressions) */
+	snprintf(path, sizeof path, "%s/lock", dir);
+	fd = open(path, O_RDWR | O_CREAT, 0666);
+	if (fd < 0) {
+		free(svh);
+		return mps_err_set(err, MPS_ERR_IO, "%s: %s", path, strerror(errno));
+	}
+	memset(&lk, 0, sizeof lk);
+	lk.l_type = F_WRLCK;
+	lk.l_whence = SEEK_SET;
+	while (fcntl(fd, F_SETLKW, &lk) && errno == EINTR)
+		;
+	if (stat(so_path, &sb) == 0) {
+		*cached = true;
+		close(fd);
+		free(svh);
+		return MPS_OK;
+	}
+	snprintf(path, sizeof path, "%s/params.svh", dir);
+	f = fopen(path, "w");
+	if (!f || fwrite(svh, 1, svh_len, f) != svh_len) {
+		if (f)
+			fclose(f);
+		close(fd);
+		free(svh);
+		return mps_err_set(err, MPS_ERR_IO, "%s: cannot write", path);
+	}
+	fclose(f);
+	free(svh);
+	snprintf(log, sizeof log, "%s/build.log", dir);
+	{
+		posix_spawn_file_actions_t fa;
+		pid_t pid;
+		char a0[] = "bash", a1[1024], a4[1024];
+		char *argv[] = { a0, a1, path, dir, a4, NULL };
+		snprintf(a1, sizeof a1, "%s", script);
+		snprintf(a4, sizeof a4, "%s", rtl);
+		posix_spawn_file_actions_init(&fa);
+		posix_spawn_file_actions_addopen(&fa, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+		posix_spawn_file_actions_adddup2(&fa, 1, 2);
+		rc = posix_spawnp(&pid, "bash", &fa, NULL, argv, environ);
+		posix_spawn_file_actions_destroy(&fa);
+		if (rc) {
+			close(fd);
+			return mps_err_set(err, MPS_ERR_DUT, "cannot start %s: %s", script,
+			                   strerror(rc));
+		}
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	}
+	close(fd);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || stat(so_path, &sb) != 0)
+		return mps_err_set(err, MPS_ERR_DUT, "building the Verilated model failed; see %s",
+		                   log);
+	return MPS_OK;
+}
+
+static int sym(void *so, const char *name, void *fnptr, mps_err_t *err)
+{
+	void *p = dlsym(so, name);
+	if (!p)
+		return mps_err_set(err, MPS_ERR_DUT, "libdut: missing symbol %s", name);
+	memcpy(fnptr, &p, sizeof p);
+	return MPS_OK;
+}
+
+int mps_dut_load(const char *so_path, mps_dut_api_t *api, mps_err_t *err)
+{
+	char abs[1200];
+	int rc = 0;
+
+	memset(api, 0, sizeof *api);
+	if (so_path[0] != '/') {
+		char cwd[1024];
+		if (!getcwd(cwd, sizeof cwd))
+			return mps_err_set(err, MPS_ERR_IO, "getcwd: %s", strerror(errno));
+		snprintf(abs, sizeof abs, "%s/%s", cwd, so_path);
+	} else {
+		snprintf(abs, sizeof abs, "%s", so_path);
+	}
+	api->so = dlopen(abs, RTLD_NOW | RTLD_LOCAL);
+	if (!api->so)
+		return mps_err_set(err, MPS_ERR_DUT, "dlopen %s: %s", abs, dlerror());
+	rc = rc ? rc : sym(api->so, "mps_dut_built_cfg", &api->built_cfg, err);
+	rc = rc ? rc : sym(api->so, "mps_dut_new", &api->new_, err);
+	rc = rc ? rc : sym(api->so, "mps_dut_free", &api->free_, err);
+	rc = rc ? rc : sym(api->so, "mps_dut_reset", &api->reset, err);
+	rc = rc ? rc : sym(api->so, "mps_dut_step", &api->step, err);
+	rc = rc ? rc : sym(api->so, "mps_dut_run", &api->run, err);
+	rc = rc ? rc : sym(api->so, "mps_dut_state", &api->state, err);
+	rc = rc ? rc : sym(api->so, "mps_dut_trace_open", &api->trace_open, err);
+	rc = rc ? rc : sym(api->so, "mps_dut_trace_close", &api->trace_close, err);
+	if (rc) {
+		dlclose(api->so);
+		memset(api, 0, sizeof *api);
+	}
+	return rc;
+}
+
+void mps_dut_unload(mps_dut_api_t *api)
+{
+	if (api && api->so)
+		dlclose(api->so);
+	if (api)
+		memset(api, 0, sizeof *api);
+}

@@ -1,0 +1,67 @@
+#!/bin/bash
+# tests/xcheck/run_broken.sh - the check must be able to fail: each broken RTL
+# variant (tests/xcheck/broken/variants.sh, applied to a copy of rtl/ under
+# build/) must make "mpsim verify --lockstep" exit 1 at the right PE and cycle:
+#   acc_sign  pe.acc of PE(r,c) at compute cycle G-1+r+c (its first group end)
+#   shift     pe.p, at or after the PE's first MAC (compute cycle >= r+c)
+#   dq_round  pe.acc at a group end of that PE ((tau-r-c+1) % G == 0), or out.y
+#             of output row r in its output cycle E_f + (R-r) + Dq (the broken
+#             mp_fl32_scale also does the output unit's post scale; in this
+#             trace most group terms P*s_w are exact, the post scale never is)
+#   skew      a PE of row 1 (the skewed row) first
+# A variant that is not caught counts as failed.  Prints "N passed, N failed".
+set -u
+cd "$(dirname "$0")/../.."
+M=${MPSIM:-build/bin/mpsim}
+W=build/xcheck/broken
+export MPSIM_VL_OPT=${MPSIM_VL_OPT:--O1}
+. tests/xcheck/lib.sh
+. tests/xcheck/broken/variants.sh
+mkdir -p "$W"
+G=128 R=4 DQ=1 L=$((256 + 4 + 4 - 2))   # trace K = 256; L = K + R + C - 2
+cfg=$W/os-4x4.ini
+mk_cfg "$cfg" configs/mixpe-w4a8.ini 4 4 os $G false 1
+tr=traces/regress/gemm_m4k256n12_int4g128-int8tok_fp32.safetensors
+pass=0 fail=0
+
+for v in acc_sign shift dq_round skew; do
+	d=$W/$v/rtl
+	rm -rf "$W/$v"
+	mkdir -p "$W/$v"
+	cp -r rtl "$d"
+	if ! what=$("v_$v" "$d"); then
+		echo "FAIL broken/$v: the patch did not apply (RTL changed?)"
+		fail=$((fail + 1))
+		continue
+	fi
+	out=$("$M" verify "$cfg" --trace "$tr" --lockstep --json --rtl "$d" \
+		--wave "$W/$v/window.fst" 2>&1)
+	rc=$?
+	if [ $rc -ne 1 ]; then
+		echo "FAIL broken/$v ($what): verify exited $rc, expected 1: $out"
+		fail=$((fail + 1))
+		continue
+	fi
+	get() { sed -n "s/.*\"first\":{[^}]*\"$1\":\"\{0,1\}\([^,\"]*\).*/\1/p" <<<"$out"; }
+	tau=$(get tau) row=$(get row) col=$(get col) sig=$(get signal) cyc=$(get cycle)
+	ok=0
+	case $v in
+	acc_sign) [ "$sig" = pe.acc ] && [ "$tau" -eq $((G - 1 + row + col)) ] && ok=1 ;;
+	shift)    [ "$sig" = pe.p ] && [ "$tau" -ge $((row + col)) ] && ok=1 ;;
+	dq_round) # a group dequant in a PE, or the post scale of output row r of a
+	          # fold, valid at compute cycle E_f + (R - r) + Dq (timing.md 2.3)
+	          { [ "$sig" = pe.acc ] && [ $(( (tau - row - col + 1) % G )) -eq 0 ]; } ||
+	          { [ "$sig" = out.y ] && [ $(( (tau - (R - row) - DQ + 1) % L )) -eq 0 ]; } && ok=1 ;;
+	skew)     [ "$row" = 1 ] && ok=1 ;;
+	esac
+	[ -s "$W/$v/window.fst" ] || ok=0
+	if [ $ok = 1 ]; then
+		pass=$((pass + 1))
+		echo "PASS broken/$v ($what): caught at cycle $cyc (compute $tau), PE($row,$col), $sig; window $W/$v/window.fst"
+	else
+		fail=$((fail + 1))
+		echo "FAIL broken/$v ($what): caught at the wrong place: $out"
+	fi
+done
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
