@@ -151,11 +151,31 @@ test-start:
 	@rm -rf $(BUILD)/test-results && mkdir -p $(BUILD)/test-results
 test: deps
 	@$(MAKE) --no-print-directory test-start
-	@$(MAKE) --no-print-directory -k $(TEST_STEPS) || true
+	@$(MAKE) --no-print-directory -k $(TEST_STEPS) || \
+	  { echo "make test: a test prerequisite failed to build (see above)"; echo "0 1" > $(BUILD)/test-results/build.res; }
 	@bash scripts/test-summary.sh $(BUILD)/test-results
 
 bench: deps
-	@$(MAKE) --no-print-directory $(BENCH_STEPS)
+	@$(MAKE) --no-print-directory -k $(BENCH_STEPS)
+
+# ---- install, header hygiene, sanitizer rerun ----------------------------
+PREFIX ?= /usr/local
+.PHONY: install check-headers test-san
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/mpsim
+
+# Every public header compiles on its own (STYLE 3).
+PUB_HEADERS := $(wildcard model/*.h traces/*.h sim/*.h)
+check-headers: | $(DEPS_OK)
+	$(Q)for h in $(PUB_HEADERS); do \
+	  echo "#include \"$$h\"" | $(CC) $(CFLAGS) -x c -fsyntax-only - || exit 1; done; \
+	  echo "check-headers: $(words $(PUB_HEADERS)) headers compile alone"
+
+# The unit suites again under ASan + UBSan (separate build-san/ tree).
+TEST_STEPS += test-san
+test-san:
+	$(Q)$(RUNTEST) unit-asan-ubsan bash -c '$(MAKE) --no-print-directory SAN=1 build-san/bin/mpsim-unit >/dev/null && build-san/bin/mpsim-unit'
 
 help:
 	@sed -n '2,9p' Makefile | sed 's/^# \{0,1\}//'
@@ -204,3 +224,90 @@ test-golden-sim: $(BIN)
 
 demo: all
 	$(Q)PYTHON=$(PYTHON) bash scripts/demo.sh $(BIN)
+
+BENCH_STEPS += bench-sim-modes
+.PHONY: bench-sim-modes
+$(BUILD)/bin/bench_sim_modes: $(BUILD)/obj/tests/bench/bench_sim_modes.o $(LIB)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+bench-sim-modes: $(BUILD)/bin/bench_sim_modes
+	$(Q)$(BUILD)/bin/bench_sim_modes configs/mixpe-w4a8-32.ini 16
+
+# ---- RTL FP32 units: bit-exact check, lint, area --------------------------
+# tests/rtl/run_fp32.sh: C-model vectors through mp_fp32_add / mp_fl32_scale under
+# iverilog and Verilator --binary, plus a broken-rounding negative control.
+TEST_STEPS += test-rtl-fp32
+.PHONY: test-rtl-fp32
+test-rtl-fp32: $(LIB)
+	$(Q)$(RUNTEST) rtl-fp32 bash tests/rtl/run_fp32.sh $(BUILD)
+
+# verilator --lint-only -Wall with each module of LINT_TOPS as top (rtl/<top>.sv).
+LINT_TOPS += mp_fp32_add mp_fl32_scale
+.PHONY: lint
+lint:
+	$(Q)for t in $(LINT_TOPS); do echo "  LINT    $$t"; \
+	  $(VERILATOR) --lint-only -Wall -Irtl rtl/lint/verilator_waiver.vlt $(wildcard rtl/mp_pkg.sv) \
+	    --top-module $$t rtl/$$t.sv || exit 1; done
+
+# yosys area of each SYN_TOPS module: scripts/syn/<top>.ys writes build/syn/<top>.{v,stat,log}.
+SYN_TOPS += mp_fp32_add mp_fl32_scale
+.PHONY: syn
+syn:
+	@mkdir -p build/syn
+	$(Q)for t in $(SYN_TOPS); do echo "  YOSYS   $$t"; \
+	  $(YOSYS) -q -l build/syn/$$t.log -s scripts/syn/$$t.ys || exit 1; \
+	  grep -E 'Number of cells|transistors' build/syn/$$t.stat | tail -2; done
+
+# ---- energy, area and throughput reports (issue 7; docs/energy.md) -----------
+# test-report: one small `mpsim report` end to end; the plots are valid PNGs with
+# content, totals are sums of their parts, TOPS = 2 MACs / time.
+TEST_STEPS += test-report
+.PHONY: test-report mixpe-study
+test-report: $(BIN)
+	$(Q)$(RUNTEST) report $(PYTHON) tests/xcheck/report_png.py --mpsim $(BIN) --tmp $(BUILD)/xcheck-report
+# The MixPE comparison (docs/reports/mixpe.md); run `mpsim area` on
+# configs/mixpe-w4a8.ini and the INT8 design first for the equal-area section;
+# MIXPE_FLAGS=--reuse rebuilds the page from the reports of an earlier run.
+mixpe-study: $(BIN)
+	$(Q)MPSIM_PYTHON=$(PYTHON) $(PYTHON) scripts/mixpe_study.py --mpsim $(BIN) $(MIXPE_FLAGS)
+
+# ---- RTL arrays, Verilator shim, mpsim verify (issue 6; docs/verification.md) ----
+LINT_TOPS += mp_skew mp_pe_w4a8 mp_pe_int8 mp_pe_prod mp_pe_os mp_pe_ws mp_dequant \
+	mp_array_os mp_array_ws mp_top
+SYN_TOPS += mp_pe_w4a8 mp_pe_int8 mp_top
+# mp_top is synthesized for build/syn/syn.ini (a 2x2 W4A8 os array; SYN_CONFIG=FILE
+# for another): read via rtl/rtl.f, chparam from the generated parameters.
+SYN_CONFIG ?= build/syn/syn.ini
+syn: build/syn/rtl_read.ys build/syn/mp_top_params.ys
+build/syn/rtl_read.ys: rtl/rtl.f
+	@mkdir -p $(@D)
+	$(Q)sed 's#^\(.*\.sv\)$$#read_verilog -sv rtl/\1#' $< > $@
+build/syn/syn.ini: configs/mixpe-w4a8.ini
+	@mkdir -p $(@D)
+	$(Q)sed -e 's/^rows *=.*/rows = 2/' -e 's/^cols *=.*/cols = 2/' $< > $@
+build/syn/mp_top_params.ys: $(SYN_CONFIG) $(BIN)
+	@mkdir -p $(@D)
+	$(Q)$(BIN) config $(SYN_CONFIG) --emit-svh build/syn/mp_top.svh >/dev/null
+	$(Q)sed -n 's/^localparam int  *\([A-Za-z0-9_]*\) *= *\(-\{0,1\}[0-9]*\);.*/chparam -set \1 \2 mp_top/p' \
+	  build/syn/mp_top.svh > $@
+
+TEST_STEPS += test-lint test-rtl-iverilog test-rtl-mutants test-xcheck-verify
+.PHONY: test-lint test-rtl-iverilog test-rtl-mutants test-xcheck-verify bench-rtl
+# every top alone + mp_top with generated parameters of every implemented preset
+test-lint: $(BIN)
+	$(Q)$(RUNTEST) lint bash scripts/lint_rtl.sh $(BIN)
+# PE-level self-checking tests under Icarus Verilog (second simulator)
+test-rtl-iverilog: $(LIB)
+	$(Q)$(RUNTEST) rtl-iverilog bash tests/rtl/run_iverilog.sh $(BUILD)
+# 6 random operator mutants of the PE RTL: killed by the iverilog PE tests or
+# proven equivalent (yosys miter); the seed is printed (MUTANT_SEED=... to rerun)
+test-rtl-mutants: test-rtl-iverilog
+	$(Q)$(RUNTEST) rtl-mutants bash tests/rtl/run_mutants.sh $(BUILD) 6 $(MUTANT_SEED)
+# mpsim verify --lockstep regression + broken variants (about 15 Verilator builds,
+# cached in build/vl/; time budget in docs/verification.md)
+test-xcheck-verify: $(BIN)
+	$(Q)$(RUNTEST) xcheck-verify env MPSIM=$(BIN) bash tests/xcheck/run_verify.sh
+
+BENCH_STEPS += bench-rtl
+bench-rtl: $(BIN)
+	$(Q)bash scripts/bench_rtl.sh $(BIN) 16

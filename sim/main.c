@@ -18,9 +18,27 @@ static int cmd_version(int argc, char **argv)
 }
 
 /* Every command: add one MPS_DECLARE_CMD line and one table row. */
+MPS_DECLARE_CMD(run);
+MPS_DECLARE_CMD(config);
+MPS_DECLARE_CMD(trace);
+MPS_DECLARE_CMD(quantize);
+MPS_DECLARE_CMD(cast);
+MPS_DECLARE_CMD(formats);
+MPS_DECLARE_CMD(verify);
+MPS_DECLARE_CMD(area);
+MPS_DECLARE_CMD(report);
 
 static const mps_cmd_t cmds[] = {
 	{ "version", cmd_version, "print the version", "usage: mpsim version\n" },
+	{ "run", mps_cmd_run, mps_summary_run, mps_help_run },
+	{ "config", mps_cmd_config, mps_summary_config, mps_help_config },
+	{ "trace", mps_cmd_trace, mps_summary_trace, mps_help_trace },
+	{ "quantize", mps_cmd_quantize, mps_summary_quantize, mps_help_quantize },
+	{ "cast", mps_cmd_cast, mps_summary_cast, mps_help_cast },
+	{ "formats", mps_cmd_formats, mps_summary_formats, mps_help_formats },
+	{ "verify", mps_cmd_verify, mps_summary_verify, mps_help_verify },
+	{ "area", mps_cmd_area, mps_summary_area, mps_help_area },
+	{ "report", mps_cmd_report, mps_summary_report, mps_help_report },
 };
 #define NCMDS (sizeof cmds / sizeof cmds[0])
 
