@@ -51,7 +51,15 @@ echo "== 6. a whole decoder layer (qkv, o, gate_up, down), fast mode"
 "$MPSIM" run "$CFG" --workload llama2-7b:decode:16 --mode fast
 
 echo
-echo "== 7. energy, area and throughput report of that layer (docs/energy.md); yosys area"
+echo "== 7. RTL cross-check: the Verilated RTL of a 4x4 W4A8 shift-add array, in lockstep with"
+echo "      the C cycle model (every PE, every cycle), outputs and cycles compared"
+RCFG=configs/rtl-w4a8-4x4.ini
+"$MPSIM" trace make --gemm 8,256,12 --wscheme int4 --ascheme int8_token --group 128 \
+	--seed 7 -o "$OUT/rtl-w4a8.safetensors"
+"$MPSIM" verify "$RCFG" --trace "$OUT/rtl-w4a8.safetensors" --lockstep
+
+echo
+echo "== 8. energy, area and throughput report of that layer (docs/energy.md); yosys area"
 echo "      only if cached ('mpsim area $CFG' synthesizes it once, in minutes)"
 MPSIM_PYTHON="$PY" "$MPSIM" report "$CFG" --workload llama2-7b:decode:16 --area cached --out "$OUT/report"
 echo "   open $OUT/report/report.md (plots: $OUT/report/*.png)"

@@ -1,5 +1,6 @@
 /* sim/area.c - yosys area of a config's PE, output unit and array (cached). */
 #include "area.h"
+#include "fsutil.h"
 
 #include <cJSON.h>
 #include <errno.h>
@@ -37,77 +38,13 @@ int mps_area_cmos_cost(const char *type)
 	return -1;
 }
 
-/* ---- hashing (as sim/dut_build.c) ---------------------------------------- */
-
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *b = p;
-	for (size_t i = 0; i < n; i++) {
-		h ^= b[i];
-		h *= 1099511628211ull;
-	}
-	return h;
-}
-
-static int hash_file(uint64_t *h, const char *path, mps_err_t *err)
-{
-	FILE *f = fopen(path, "rb");
-	char buf[8192];
-	size_t n;
-
-	if (!f)
-		return mps_err_set(err, MPS_ERR_IO, "%s: %s", path, strerror(errno));
-	*h = fnv(*h, path, strlen(path) + 1);
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		*h = fnv(*h, buf, n);
-	fclose(f);
-	return MPS_OK;
-}
+/* ---- hashing --------------------------------------------------------------- */
 
 static int hash_rtl(uint64_t *h, const char *rtl, const char *script, mps_err_t *err)
 {
-	char path[1024], line[512];
-	FILE *f;
-	int rc;
+	int rc = mps_fs_hash_file(h, script, err);
 
-	snprintf(path, sizeof path, "%s/rtl.f", rtl);
-	if ((rc = hash_file(h, path, err)) || (rc = hash_file(h, script, err)))
-		return rc;
-	f = fopen(path, "r");
-	if (!f)
-		return mps_err_set(err, MPS_ERR_IO, "%s: %s", path, strerror(errno));
-	while (fgets(line, sizeof line, f)) {
-		char *s = line, *e;
-		while (*s == ' ' || *s == '\t')
-			s++;
-		e = s + strlen(s);
-		while (e > s && (e[-1] == '\n' || e[-1] == '\r' || e[-1] == ' '))
-			*--e = 0;
-		if (!*s || *s == '#' || *s == '/' || *s == '-' || *s == '+')
-			continue;
-		snprintf(path, sizeof path, "%s/%s", rtl, s);
-		if ((rc = hash_file(h, path, err))) {
-			fclose(f);
-			return rc;
-		}
-	}
-	fclose(f);
-	return MPS_OK;
-}
-
-static int mkdirs(const char *path)
-{
-	char tmp[1024];
-	snprintf(tmp, sizeof tmp, "%s", path);
-	for (char *p = tmp + 1; *p; p++) {
-		if (*p == '/') {
-			*p = 0;
-			if (mkdir(tmp, 0777) && errno != EEXIST)
-				return -1;
-			*p = '/';
-		}
-	}
-	return (mkdir(tmp, 0777) && errno != EEXIST) ? -1 : 0;
+	return rc ? rc : mps_fs_hash_rtl(h, rtl, err);
 }
 
 /* ---- stat JSON ------------------------------------------------------------- */
@@ -332,7 +269,7 @@ int mps_area_synth(const mps_cfg_t *cfg, const mps_area_opts_t *o, mps_area_t *a
 	double upt = (o && o->um2_per_transistor > 0) ? o->um2_per_transistor : 0.0;
 	char *svh = NULL, path[1100], stat_path[1100], log[1100];
 	size_t svh_len = 0;
-	uint64_t h = 1469598103934665603ull;
+	uint64_t h = MPS_FS_FNV_INIT;
 	struct stat sb;
 	FILE *f;
 	int rc, fd, status = 0;
@@ -372,18 +309,18 @@ int mps_area_synth(const mps_cfg_t *cfg, const mps_area_opts_t *o, mps_area_t *a
 		size_t len = nl ? (size_t)(nl - line) : strlen(line);
 		if (strncmp(line, "//", 2) && strncmp(line, "localparam int Rows", 19) &&
 		    strncmp(line, "localparam int Cols", 19))
-			h = fnv(h, line, len);
+			h = mps_fs_fnv(h, line, len);
 		line = nl ? nl + 1 : NULL;
 	}
 	if (lib)
-		h = fnv(h, lib, strlen(lib));
+		h = mps_fs_fnv(h, lib, strlen(lib));
 	if ((rc = hash_rtl(&h, rtl, script, err))) {
 		free(svh);
 		return rc;
 	}
 	snprintf(a->dir, sizeof a->dir, "%s/syn/%016llx", bd, (unsigned long long)h);
 	snprintf(stat_path, sizeof stat_path, "%s/stat.json", a->dir);
-	if (mkdirs(a->dir)) {
+	if (mps_fs_mkdirs(a->dir)) {
 		free(svh);
 		return mps_err_set(err, MPS_ERR_IO, "%s: %s", a->dir, strerror(errno));
 	}

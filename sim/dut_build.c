@@ -1,5 +1,6 @@
 /* sim/dut_build.c - build (cached by hash) and dlopen the Verilated RTL. */
 #include "dut_build.h"
+#include "fsutil.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -15,83 +16,23 @@
 
 extern char **environ;
 
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *b = p;
-	for (size_t i = 0; i < n; i++) {
-		h ^= b[i];
-		h *= 1099511628211ull;
-	}
-	return h;
-}
-
-static int hash_file(uint64_t *h, const char *path, mps_err_t *err)
-{
-	FILE *f = fopen(path, "rb");
-	char buf[8192];
-	size_t n;
-
-	if (!f)
-		return mps_err_set(err, MPS_ERR_IO, "%s: %s", path, strerror(errno));
-	*h = fnv(*h, path, strlen(path) + 1);
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		*h = fnv(*h, buf, n);
-	fclose(f);
-	return MPS_OK;
-}
-
 /* Hash every file of the RTL tree that the build reads. */
 static int hash_rtl(uint64_t *h, const char *rtl, const char *script, mps_err_t *err)
 {
-	static const char *const extra[] = { "rtl.f", "lint/verilator_waiver.vlt",
+	static const char *const extra[] = { "lint/verilator_waiver.vlt",
 		                             "shim/dut_vl.cpp", "shim/dut.h" };
-	char path[1024], line[512];
-	FILE *f;
+	char path[1024];
 	int rc;
 
 	for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++) {
 		snprintf(path, sizeof path, "%s/%s", rtl, extra[i]);
-		if ((rc = hash_file(h, path, err)))
+		if ((rc = mps_fs_hash_file(h, path, err)))
 			return rc;
 	}
-	if ((rc = hash_file(h, script, err)) || (rc = hash_file(h, "sim/lanes.h", err)))
+	if ((rc = mps_fs_hash_file(h, script, err)) ||
+	    (rc = mps_fs_hash_file(h, "sim/lanes.h", err)))
 		return rc;
-	snprintf(path, sizeof path, "%s/rtl.f", rtl);
-	f = fopen(path, "r");
-	if (!f)
-		return mps_err_set(err, MPS_ERR_IO, "%s: %s", path, strerror(errno));
-	while (fgets(line, sizeof line, f)) {
-		char *s = line, *e;
-		while (*s == ' ' || *s == '\t')
-			s++;
-		e = s + strlen(s);
-		while (e > s && (e[-1] == '\n' || e[-1] == '\r' || e[-1] == ' '))
-			*--e = 0;
-		if (!*s || *s == '#' || *s == '/' || *s == '-')
-			continue;
-		snprintf(path, sizeof path, "%s/%s", rtl, s);
-		if ((rc = hash_file(h, path, err))) {
-			fclose(f);
-			return rc;
-		}
-	}
-	fclose(f);
-	return MPS_OK;
-}
-
-static int mkdirs(const char *path)
-{
-	char tmp[1024];
-	snprintf(tmp, sizeof tmp, "%s", path);
-	for (char *p = tmp + 1; *p; p++) {
-		if (*p == '/') {
-			*p = 0;
-			if (mkdir(tmp, 0777) && errno != EEXIST)
-				return -1;
-			*p = '/';
-		}
-	}
-	return (mkdir(tmp, 0777) && errno != EEXIST) ? -1 : 0;
+	return mps_fs_hash_rtl(h, rtl, err);
 }
 
 int mps_dut_build(const mps_cfg_t *cfg, const mps_dut_build_opts_t *o, char *so_path,
@@ -102,7 +43,7 @@ int mps_dut_build(const mps_cfg_t *cfg, const mps_dut_build_opts_t *o, char *so_
 	const char *script = (o && o->script) ? o->script : "scripts/build_dut.sh";
 	char *svh = NULL, dir[1024], path[1100], log[1100];
 	size_t svh_len = 0;
-	uint64_t h = 1469598103934665603ull;
+	uint64_t h = MPS_FS_FNV_INIT;
 	FILE *f;
 	int rc, fd, status;
 	struct flock lk;
@@ -125,13 +66,13 @@ int mps_dut_build(const mps_cfg_t *cfg, const mps_dut_build_opts_t *o, char *so_
 		char *nl = strchr(line, '\n');
 		size_t len = nl ? (size_t)(nl - line) : strlen(line);
 		if (strncmp(line, "//", 2) != 0)
-			h = fnv(h, line, len);
+			h = mps_fs_fnv(h, line, len);
 		line = nl ? nl + 1 : NULL;
 	}
 	{
 		const char *opt = getenv("MPSIM_VL_OPT");
 		if (opt)
-			h = fnv(h, opt, strlen(opt));
+			h = mps_fs_fnv(h, opt, strlen(opt));
 	}
 	if ((rc = hash_rtl(&h, rtl, script, err))) {
 		free(svh);
@@ -139,7 +80,7 @@ int mps_dut_build(const mps_cfg_t *cfg, const mps_dut_build_opts_t *o, char *so_
 	}
 	snprintf(dir, sizeof dir, "%s/vl/%016llx", bd, (unsigned long long)h);
 	snprintf(so_path, n, "%s/libdut.so", dir);
-	if (mkdirs(dir)) {
+	if (mps_fs_mkdirs(dir)) {
 		free(svh);
 		return mps_err_set(err, MPS_ERR_IO, "%s: %s", dir, strerror(errno));
 	}

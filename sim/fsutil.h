@@ -1,0 +1,37 @@
+/* sim/fsutil.h - small file-system helpers shared by the tools that cache
+ * builds by content (the Verilator model in dut_build.c, yosys runs in
+ * area.c): FNV-1a hashing of files and of an RTL file list, and mkdir -p.
+ */
+#ifndef MPS_SIM_FSUTIL_H
+#define MPS_SIM_FSUTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MPS_FS_FNV_INIT 1469598103934665603ull /* FNV-1a 64-bit offset basis */
+
+/* FNV-1a of n bytes at p, continuing from h. */
+uint64_t mps_fs_fnv(uint64_t h, const void *p, size_t n);
+
+/* Fold a file's path and contents into *h.  Errors: MPS_ERR_IO (names the file). */
+int mps_fs_hash_file(uint64_t *h, const char *path, mps_err_t *err);
+
+/* Fold rtl_dir/rtl.f and every source file it lists (relative to rtl_dir;
+ * blank, comment and option lines skipped) into *h.  Errors: MPS_ERR_IO. */
+int mps_fs_hash_rtl(uint64_t *h, const char *rtl_dir, mps_err_t *err);
+
+/* mkdir -p: create path and its parents (mode 0777 & umask).  Returns 0, or
+ * -1 with errno set. */
+int mps_fs_mkdirs(const char *path);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MPS_SIM_FSUTIL_H */
