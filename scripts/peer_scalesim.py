@@ -150,11 +150,13 @@ def write_config(base, rows, cols, dataflow, path, big_memory=True):
 
 
 def mpsim_run(mpsim, config, m, k, n, mode=None):
-    """Run `mpsim run CONFIG --gemm M,K,N --json` and return (json, wall_seconds)."""
+    """Run `mpsim run CONFIG --gemm M,K,N --json` and return (stats, wall_seconds):
+    the JSON's "stats" object (cycles, compute_cycles, stall_cycles, ...)."""
     args = ["--gemm", "%d,%d,%d" % (m, k, n)]
     if mode:
         args += ["--mode", mode]
-    return mpsim_run_args(mpsim, config, args)
+    j, wall = mpsim_run_args(mpsim, config, args)
+    return j["stats"], wall
 
 
 def mpsim_run_args(mpsim, config, args):
