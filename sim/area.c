@@ -304,13 +304,12 @@ int mps_area_synth(const mps_cfg_t *cfg, const mps_area_opts_t *o, mps_area_t *a
 		free(svh);
 		return rc;
 	}
-	for (char *line = svh; line && *line;) {
-		char *nl = strchr(line, '\n');
-		size_t len = nl ? (size_t)(nl - line) : strlen(line);
-		if (strncmp(line, "//", 2) && strncmp(line, "localparam int Rows", 19) &&
-		    strncmp(line, "localparam int Cols", 19))
-			h = mps_fs_fnv(h, line, len);
-		line = nl ? nl + 1 : NULL;
+	{
+		/* the array size is not part of a PE's synthesis: one run serves
+		 * every array size of a PE type */
+		static const char *const skip[] = { "//", "localparam int Rows",
+			                            "localparam int Cols", NULL };
+		h = mps_fs_hash_lines(h, svh, skip);
 	}
 	if (lib)
 		h = mps_fs_fnv(h, lib, strlen(lib));

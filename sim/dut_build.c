@@ -62,12 +62,9 @@ int mps_dut_build(const mps_cfg_t *cfg, const mps_dut_build_opts_t *o, char *so_
 		free(svh);
 		return rc;
 	}
-	for (char *line = svh; line && *line;) {
-		char *nl = strchr(line, '\n');
-		size_t len = nl ? (size_t)(nl - line) : strlen(line);
-		if (strncmp(line, "//", 2) != 0)
-			h = mps_fs_fnv(h, line, len);
-		line = nl ? nl + 1 : NULL;
+	{
+		static const char *const skip[] = { "//", NULL };
+		h = mps_fs_hash_lines(h, svh, skip);
 	}
 	{
 		const char *opt = getenv("MPSIM_VL_OPT");

@@ -2,6 +2,7 @@
 #include "fsutil.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -63,6 +64,22 @@ int mps_fs_hash_rtl(uint64_t *h, const char *rtl_dir, mps_err_t *err)
 	}
 	fclose(f);
 	return MPS_OK;
+}
+
+uint64_t mps_fs_hash_lines(uint64_t h, const char *text, const char *const *skip)
+{
+	for (const char *line = text; line && *line;) {
+		const char *nl = strchr(line, '\n');
+		size_t len = nl ? (size_t)(nl - line) : strlen(line);
+		bool keep = true;
+
+		for (size_t i = 0; skip && skip[i] && keep; i++)
+			keep = strncmp(line, skip[i], strlen(skip[i])) != 0;
+		if (keep)
+			h = mps_fs_fnv(h, line, len);
+		line = nl ? nl + 1 : NULL;
+	}
+	return h;
 }
 
 int mps_fs_mkdirs(const char *path)

@@ -26,6 +26,11 @@ int mps_fs_hash_file(uint64_t *h, const char *path, mps_err_t *err);
  * blank, comment and option lines skipped) into *h.  Errors: MPS_ERR_IO. */
 int mps_fs_hash_rtl(uint64_t *h, const char *rtl_dir, mps_err_t *err);
 
+/* Fold every line of text into h (without its newline), except lines that
+ * start with one of the NULL-terminated prefixes in skip (may be NULL).
+ * Used to hash generated parameter files without their comments. */
+uint64_t mps_fs_hash_lines(uint64_t h, const char *text, const char *const *skip);
+
 /* mkdir -p: create path and its parents (mode 0777 & umask).  Returns 0, or
  * -1 with errno set. */
 int mps_fs_mkdirs(const char *path);
