@@ -300,7 +300,9 @@ test-lint: $(BIN)
 test-rtl-iverilog: $(LIB)
 	$(Q)$(RUNTEST) rtl-iverilog bash tests/rtl/run_iverilog.sh $(BUILD)
 # 6 random operator mutants of the PE RTL: killed by the iverilog PE tests or
-# proven equivalent (yosys miter); the seed is printed (MUTANT_SEED=... to rerun)
+# proven equivalent (yosys miter). The default seed is a checksum of rtl/*.sv, so a
+# given RTL tree always draws the same mutants (CI = local); MUTANT_SEED=N draws others
+MUTANT_SEED ?= $(shell cat rtl/*.sv | cksum | cut -d' ' -f1)
 test-rtl-mutants: test-rtl-iverilog
 	$(Q)$(RUNTEST) rtl-mutants bash tests/rtl/run_mutants.sh $(BUILD) 6 $(MUTANT_SEED)
 # mpsim verify --lockstep regression + broken variants (about 15 Verilator builds,
