@@ -70,7 +70,8 @@ DEPS_OK := $(BUILD)/.deps-ok
 deps: $(DEPS_OK)
 $(DEPS_OK): scripts/setup.sh
 	$(Q)if ! pkg-config --exists $(PKGS) cunit || ! command -v $(VERILATOR) >/dev/null \
-	   || ! command -v $(YOSYS) >/dev/null || ! test -x build/venv/bin/python; then \
+	   || ! command -v $(YOSYS) >/dev/null || ! command -v sbatch >/dev/null \
+	   || ! test -x build/venv/bin/python; then \
 	   bash scripts/setup.sh; fi
 	$(Q)mkdir -p $(@D) && touch $@
 setup:
@@ -257,6 +258,14 @@ syn:
 	$(Q)for t in $(SYN_TOPS); do echo "  YOSYS   $$t"; \
 	  $(YOSYS) -q -l build/syn/$$t.log -s scripts/syn/$$t.ys || exit 1; \
 	  grep -E 'Number of cells|transistors' build/syn/$$t.stat | tail -2; done
+
+# ---- sweeps (docs/sweep.md) ---------------------------------------------------
+# test-sweep: a local sweep equals direct runs; bad sweep files fail clearly; the
+# same sweep as a Slurm job array on a private single-node Slurm gives the same CSV
+TEST_STEPS += test-sweep
+.PHONY: test-sweep
+test-sweep: $(BIN)
+	$(Q)$(RUNTEST) sweep env MPSIM=$(BIN) MPSIM_PYTHON=$(PYTHON) bash tests/xcheck/run_sweep.sh
 
 # ---- energy, area and throughput reports (issue 7; docs/energy.md) -----------
 # test-report: one small `mpsim report` end to end; the plots are valid PNGs with

@@ -11,6 +11,7 @@ apt_pkgs=(
   verilator yosys iverilog
   libcunit1-dev libsystemc-dev libinih-dev libcjson-dev zlib1g-dev
   clang libclang-rt-14-dev
+  slurm-wlm munge
   python3-venv python3-pip python3-numpy python3-matplotlib python3-tqdm
 )
 pip_pkgs=(

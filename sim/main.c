@@ -27,6 +27,7 @@ MPS_DECLARE_CMD(formats);
 MPS_DECLARE_CMD(verify);
 MPS_DECLARE_CMD(area);
 MPS_DECLARE_CMD(report);
+MPS_DECLARE_CMD(sweep);
 
 static const mps_cmd_t cmds[] = {
 	{ "version", cmd_version, "print the version", "usage: mpsim version\n" },
@@ -39,6 +40,7 @@ static const mps_cmd_t cmds[] = {
 	{ "verify", mps_cmd_verify, mps_summary_verify, mps_help_verify },
 	{ "area", mps_cmd_area, mps_summary_area, mps_help_area },
 	{ "report", mps_cmd_report, mps_summary_report, mps_help_report },
+	{ "sweep", mps_cmd_sweep, mps_summary_sweep, mps_help_sweep },
 };
 #define NCMDS (sizeof cmds / sizeof cmds[0])
 
