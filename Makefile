@@ -195,14 +195,29 @@ FUZZ_BIN := $(FUZZ_DIR)/fuzz_trace
 FUZZ_SRC := tests/fuzz/fuzz_trace.c traces/trace.c $(MODEL_SRC)
 FUZZ_TIME ?= 60
 
-TEST_STEPS += test-golden test-xcheck-trace test-fuzz-smoke
-.PHONY: test-golden test-xcheck-trace test-fuzz-smoke fuzz traces-update
+# The config parser (inih + sim/cfg.c checks) has its own target.
+FUZZ_CFG_BIN := $(FUZZ_DIR)/fuzz_cfg
+FUZZ_CFG_SRC := tests/fuzz/fuzz_cfg.c sim/cfg.c sim/energy.c $(MODEL_SRC)
+
+TEST_STEPS += test-golden test-xcheck-trace test-fuzz-smoke test-fuzz-cfg-smoke
+.PHONY: test-golden test-xcheck-trace test-fuzz-smoke test-fuzz-cfg-smoke fuzz fuzz-cfg traces-update
 test-golden: $(BIN)
 	$(Q)$(RUNTEST) golden bash tests/golden/check_traces.sh $(BIN) traces/regress
 test-xcheck-trace: $(BIN)
 	$(Q)$(RUNTEST) xcheck-trace $(PYTHON) tests/xcheck/trace_python.py --mpsim $(BIN) --tmp $(BUILD)/xcheck-trace
 test-fuzz-smoke: $(FUZZ_BIN)
 	$(Q)$(RUNTEST) fuzz-smoke bash tests/fuzz/smoke.sh $(FUZZ_BIN) tests/fuzz/corpus/trace
+test-fuzz-cfg-smoke: $(FUZZ_CFG_BIN)
+	$(Q)$(RUNTEST) fuzz-cfg-smoke bash tests/fuzz/smoke.sh $(FUZZ_CFG_BIN) tests/fuzz/corpus/cfg
+$(FUZZ_CFG_BIN): $(FUZZ_CFG_SRC) $(wildcard model/*.h sim/cfg.h sim/energy.h) | $(DEPS_OK)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  FUZZ    $@")
+	$(Q)$(FUZZ_CC) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	  -ffp-contract=off -D_POSIX_C_SOURCE=200809L -Imodel -Itraces -Isim $(PKG_CFLAGS) $(FUZZ_CFG_SRC) \
+	  -o $@ $(PKG_LIBS) -lm
+fuzz-cfg: $(FUZZ_CFG_BIN)
+	@mkdir -p $(FUZZ_DIR)/cfg-corpus
+	$(FUZZ_CFG_BIN) -max_total_time=$(FUZZ_TIME) -max_len=4096 -timeout=10 $(FUZZ_DIR)/cfg-corpus tests/fuzz/corpus/cfg
 
 $(FUZZ_BIN): $(FUZZ_SRC) $(wildcard model/*.h traces/*.h) | $(DEPS_OK)
 	@mkdir -p $(@D)
