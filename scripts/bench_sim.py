@@ -8,7 +8,14 @@ Prints `name  measured  target  ratio` lines; never fails on a timing.
 - sim-cycle: PE-cycles/s (cycles x R x C / wall) of `--mode cycle`, 32x32,
              median of 5 runs;
 - vs-scalesim: SCALE-Sim 3.0.0 (once) vs mpsim fast (median of 5) on a 512^3
-             GEMM, 32x32 os: speed ratio, and compute cycles equal (+1).
+             GEMM, 32x32 os: CPU-time ratio (both CPU seconds: wall time on a
+             shared machine measures the load), and compute cycles equal (+1).  mpsim
+             computes the bit-exact outputs too (and self-checks a sample of
+             them against model/'s reference); SCALE-Sim computes only timing.
+- vs-scalesim-timing: the same GEMM with `mpsim run --timing-only` (cycles,
+             stalls, traffic and data-independent counters, no operands and no
+             numerics: what SCALE-Sim computes), median wall time of 21 runs
+             including process start; compute cycles equal (+1).
 Exit status 1 only if a run fails or a correctness condition (bit-exact,
 equal cycles) does not hold.
 """
@@ -72,8 +79,12 @@ def main():
         try:
             j, w = median_runs(a.mpsim, cfg, ["--workload", a.workload, "--mode", "fast"], a.runs)
             macs = j["total"]["macs"] if "total" in j else j["stats"]["macs"]
+            if j.get("outputs_match") is not True:
+                raise RuntimeError("outputs differ from the reference (outputs_match %r)"
+                                   % j.get("outputs_match"))
             line("sim-fast-e2e", macs / w, 1e9,
-                 "MAC/s incl. operand generation, %s, %d MACs, %.3f s CPU" % (a.workload, macs, w))
+                 "MAC/s incl. operand generation, %s, %d MACs, %.3f s CPU, %d outputs checked"
+                 % (a.workload, macs, w, j.get("outputs_checked", 0)))
             line("workload-run", w, 10.0,
                  "s CPU (lower is better, ratio <= 1 meets), whole `mpsim run --workload %s --mode fast`" % a.workload)
         except Exception as e:
@@ -110,17 +121,34 @@ def main():
 
         # (c) SCALE-Sim vs mpsim on 512^3, 32x32 os
         if not a.no_scalesim:
-            ss, _, ssw = ps.scalesim_cycles(512, 512, 512, 32, 32, "os")
+            sscpu = []
+            ss, _, ssw = ps.scalesim_cycles(512, 512, 512, 32, 32, "os", cpu_out=sscpu)
+            ssc = sscpu[0]
             try:
                 big = os.path.join(tmp, "peer_32x32_os.ini")
                 ps.write_config(a.preset, 32, 32, "os", big)
                 j, w = median_runs(a.mpsim, big, ["--gemm", "512,512,512", "--mode", "fast"], a.runs)
                 st = j.get("stats", j)
                 eq = st["compute_cycles"] == ss + 1
-                line("vs-scalesim", ssw / w, 1000,
-                     "x faster (scalesim %.2f s wall, mpsim %.4f s CPU); compute cycles %d vs scalesim %d + 1: %s"
-                     % (ssw, w, st["compute_cycles"], ss, "equal" if eq else "DIFFERENT"))
-                bad += not eq
+                line("vs-scalesim", ssc / w, 1000,
+                     "x faster, full bit-exact numerics (CPU: scalesim %.2f s (%.2f s wall), mpsim "
+                     "%.4f s, outputs_match %s); compute cycles %d vs scalesim %d + 1: %s"
+                     % (ssc, ssw, w, j.get("outputs_match"), st["compute_cycles"], ss,
+                        "equal" if eq else "DIFFERENT"))
+                bad += not eq or j.get("outputs_match") is not True
+                walls = []
+                for _ in range(21):
+                    jt, wt = ps.mpsim_run_args(a.mpsim, big, ["--gemm", "512,512,512", "--timing-only"])
+                    walls.append(wt)
+                wt = statistics.median(walls)
+                stt = jt["stats"]
+                eqt = stt["compute_cycles"] == ss + 1 and stt["cycles"] == st["cycles"]
+                line("vs-scalesim-timing", ssc / wt, 1000,
+                     "x faster, timing only (no numerics, like SCALE-Sim): scalesim %.2f s CPU, mpsim "
+                     "%.4f s wall incl. process start; cycles %d (= fast mode's: %s), compute %d vs scalesim %d + 1: %s"
+                     % (ssc, wt, stt["cycles"], stt["cycles"] == st["cycles"], stt["compute_cycles"], ss,
+                        "equal" if eqt else "DIFFERENT"))
+                bad += not eqt
             except Exception as e:
                 line("vs-scalesim", None, 1000, "x: scalesim %d cycles in %.2f s; mpsim: %s"
                      % (ss, ssw, str(e).splitlines()[0][:100]))

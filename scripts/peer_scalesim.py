@@ -89,11 +89,13 @@ def scratch_root():
     return root
 
 
-def scalesim_cycles(m, k, n, rows, cols, dataflow):
+def scalesim_cycles(m, k, n, rows, cols, dataflow, cpu_out=None):
     """SCALE-Sim 3.0.0's compute cycles ("Total Cycles") for C = A(MxK) W(KxN).
 
     Returns (cycles, stall_cycles, wall_seconds).  SCALE-Sim's GEMM topology
-    order is M, N, K."""
+    order is M, N, K.  If cpu_out is a list, the CPU seconds of the run (this
+    process, all threads: robust to other load, unlike wall time) are
+    appended to it."""
     from scalesim.scale_sim import scalesim  # imported late: slow, optional
 
     tmp = tempfile.mkdtemp(prefix="scalesim-", dir=scratch_root())
@@ -110,11 +112,14 @@ def scalesim_cycles(m, k, n, rows, cols, dataflow):
         with open(layout, "w") as f:
             f.write(LAYOUT_HEADER)
         t0 = time.perf_counter()
+        c0 = time.process_time()
         with contextlib.redirect_stdout(io.StringIO()):
             s = scalesim(save_disk_space=True, verbose=False, config=cfg, topology=topo,
                          layout=layout, input_type_gemm=True)
             s.run_scale(top_path=os.path.join(tmp, "out"))
         wall = time.perf_counter() - t0
+        if cpu_out is not None:
+            cpu_out.append(time.process_time() - c0)
         items = s.runner.single_layer_sim_object_list[0].get_compute_report_items()
         return int(items[1]), int(items[2]), wall
     finally:

@@ -53,6 +53,7 @@ struct mps_array {
 	mps_fault_t fault;
 	mpq_fmt_t wf, af;
 	uint64_t t;
+	uint32_t wstok;    /* WS: token steps since the last load step */
 
 	bool w8, a8;        /* weight / activation formats of <= 8 bits (LUT decode) */
 	int64_t wlut[256];  /* weight code -> fixed integer (<= 8-bit formats) */
@@ -311,6 +312,7 @@ void mps_array_reset(mps_array_t *a)
 	size_t R = a->R, C = a->C, RC = R * C, D2 = a->RS, DC = a->D * a->CS;
 
 	a->t = 0;
+	a->wstok = 0;
 	memset(a->ra, 0, R * D2 * sizeof *a->ra);
 	memset(a->rfl, 0, R * D2);
 	memset(a->rvb, 0, R * D2);
@@ -621,10 +623,12 @@ lanes_done:
 			a->gn++;
 		}
 	}
+	if (a->ws && in->load)
+		a->wstok = 0;
 	if (a->ws && tok) {
-		/* token index: counts token steps since the last load step */
-		const step_t *prev = &a->su[(u - 1) & (a->DS - 1)];
-		st->m = (u > 0 && !prev->load && prev->valid) ? prev->m + 1 : 0;
+		/* token index: counts token steps since the last load step (idle
+		 * bubbles between tokens, timing.md 3.4, do not count) */
+		st->m = a->wstok++;
 	}
 }
 

@@ -105,7 +105,7 @@ static int emit(seq_t *q, mps_dram_list_t *l, uint64_t first, uint64_t last, uin
 
 static uint64_t fold_start(const mps_ctrl_plan_t *p, uint64_t f)
 {
-	return f * p->fold_len;
+	return mps_ctrl_fold_start(p, f);
 }
 
 /* ---- output-stationary (5.3 os) ---------------------------------------- */
@@ -113,14 +113,16 @@ static uint64_t fold_start(const mps_ctrl_plan_t *p, uint64_t f)
 /* The units of one os operand tile of `lines` lines streamed along K in
  * fold starting at t0: one unit if the tile fits in a half, else K-chunks.
  * Returns the tile's bytes as streamed by the array (sum of its units). */
-static int os_tile(seq_t *q, mps_dram_list_t *l, const side_t *s, uint64_t lines,
-                   uint64_t K, uint64_t kc, uint64_t t0, uint64_t *streamed)
+static int os_tile(const mps_ctrl_plan_t *p, seq_t *q, mps_dram_list_t *l,
+                   const side_t *s, uint64_t lines, uint64_t K, uint64_t kc, uint64_t t0,
+                   uint64_t *streamed)
 {
 	uint64_t sum = 0;
 	for (uint64_t ka = 0; ka < K; ka += kc) {
 		uint64_t kb = ka + kc < K ? ka + kc : K;
 		uint64_t b = cdiv(range_bits(s, lines, ka, kb, ka == 0), 8);
-		int rc = emit(q, l, t0 + ka, t0 + kb - 1, b);
+		/* the steps that feed k = ka .. kb-1 (k itself at interval 1) */
+		int rc = emit(q, l, t0 + mps_ctrl_os_pos(p, ka), t0 + mps_ctrl_os_pos(p, kb - 1), b);
 		if (rc)
 			return rc;
 		sum += b;
@@ -168,13 +170,14 @@ static int os_requests(mps_ctrl_plan_t *p, mps_dram_list_t *l, const side_t *sa,
 		if (kc == K) {
 			uint64_t f0 = mf * p->fn, f1 = f0 + p->fn - 1;
 			uint64_t b = cdiv(range_bits(sa, rows, 0, K, true), 8);
-			rc = emit(&qa, l, fold_start(p, f0), fold_start(p, f1) + K - 1, b);
+			rc = emit(&qa, l, fold_start(p, f0) + mps_ctrl_os_pos(p, 0),
+			          fold_start(p, f1) + mps_ctrl_os_pos(p, K - 1), b);
 			if (rc)
 				goto nomem;
 			p->ibuf_rd += b * p->fn;
 		} else {
 			for (uint64_t nf = 0; nf < p->fn; nf++) {
-				rc = os_tile(&qa, l, sa, rows, K, kc, fold_start(p, mf * p->fn + nf), &streamed);
+				rc = os_tile(p, &qa, l, sa, rows, K, kc, fold_start(p, mf * p->fn + nf), &streamed);
 				if (rc)
 					goto nomem;
 				p->ibuf_rd += streamed;
@@ -197,7 +200,7 @@ static int os_requests(mps_ctrl_plan_t *p, mps_dram_list_t *l, const side_t *sa,
 			/* already on chip: the array reads it again */
 			streamed = cdiv(range_bits(sw, cols, 0, K, true), 8);
 		} else {
-			rc = os_tile(&qw, l, sw, cols, K, kc, fold_start(p, f), &streamed);
+			rc = os_tile(p, &qw, l, sw, cols, K, kc, fold_start(p, f), &streamed);
 			if (rc)
 				goto nomem;
 		}
@@ -238,7 +241,7 @@ static int ws_requests(mps_ctrl_plan_t *p, mps_dram_list_t *l, const side_t *sa,
 {
 	const mps_ctrl_hw_t *hw = &p->hw;
 	const mps_ctrl_shape_t *sh = &p->shape;
-	uint64_t R = hw->rows, C = hw->cols, K = sh->k, M = sh->m, L = p->fold_len;
+	uint64_t R = hw->rows, C = hw->cols, K = sh->k, M = sh->m;
 	uint64_t ihalf = hw->ibuf_bytes / 2 * 8, whalf = hw->wbuf_bytes / 2 * 8;
 	uint64_t ohalf = hw->obuf_bytes / 2;
 	uint64_t atot = 0, wtot = 0, dq = hw->dq_latency;
@@ -268,6 +271,10 @@ static int ws_requests(mps_ctrl_plan_t *p, mps_dram_list_t *l, const side_t *sa,
 
 	for (uint64_t f = 0; f < p->nfolds; f++) {
 		uint64_t nf = f / p->fk, kf = f % p->fk, t0 = fold_start(p, f);
+		mps_ctrl_fold_t fd;
+		mps_ctrl_fold(p, f, &fd);
+		/* token m enters at step R + lead + m stride (timing.md 3.4) */
+		uint64_t tk = t0 + R + fd.lead, st = fd.stride;
 		uint64_t cols = sh->n - nf * C < C ? sh->n - nf * C : C;
 		uint64_t k0 = kf * R, kb = K - k0 < R ? K : k0 + R;
 		uint64_t tok_bits = range_bits(sa, 1, k0, kb, true);
@@ -287,7 +294,7 @@ static int ws_requests(mps_ctrl_plan_t *p, mps_dram_list_t *l, const side_t *sa,
 			continue;
 		}
 		if (ab * 8 <= ihalf) {
-			rc = emit(&qa, l, t0 + R, t0 + R + M - 1, ab);
+			rc = emit(&qa, l, tk, tk + (M - 1) * st, ab);
 			if (rc)
 				goto nomem;
 			p->ibuf_rd += ab;
@@ -302,7 +309,7 @@ static int ws_requests(mps_ctrl_plan_t *p, mps_dram_list_t *l, const side_t *sa,
 			for (uint64_t ma = 0; ma < M; ma += mc) {
 				uint64_t mb = ma + mc < M ? ma + mc : M;
 				uint64_t b = cdiv((mb - ma) * tok_bits, 8);
-				rc = emit(&qa, l, t0 + R + ma, t0 + R + mb - 1, b);
+				rc = emit(&qa, l, tk + ma * st, tk + (mb - 1) * st, b);
 				if (rc)
 					goto nomem;
 				p->ibuf_rd += b;
@@ -326,9 +333,15 @@ static int ws_requests(mps_ctrl_plan_t *p, mps_dram_list_t *l, const side_t *sa,
 		p->obuf_rd += kf > 0 ? pb : 0;
 		p->obuf_wr += kf + 1 < p->fk ? pb : ob;
 		if (kf + 1 == p->fk) {
-			uint64_t nxt = (nf + 2) * p->fk;
-			uint64_t dl = nf + 2 < p->fn ? fold_start(p, nxt) + 2 * R + dq : p->timeline;
-			rc = mps_dram_push(l, (int64_t)(fold_start(p, f) + L + dq), dl, ob);
+			uint64_t nxt = (nf + 2) * p->fk, dl = p->timeline;
+			mps_ctrl_fold_t fd;
+			mps_ctrl_fold(p, f, &fd);
+			if (nf + 2 < p->fn) {
+				mps_ctrl_fold_t fn2;
+				mps_ctrl_fold(p, nxt, &fn2);
+				dl = fn2.start + 2 * R + fn2.lead + dq;
+			}
+			rc = mps_dram_push(l, (int64_t)(fd.start + fd.len + dq), dl, ob);
 			if (rc)
 				goto nomem;
 			p->obuf_rd += ob;

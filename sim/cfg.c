@@ -130,6 +130,7 @@ void mps_cfg_default(mps_cfg_t *c)
 	c->align_bits = 16;
 	c->dq_place = MPS_DQ_PE;
 	c->dq_latency = 1;
+	c->dq_interval = 1;
 	c->ibuf_kib = 256;
 	c->wbuf_kib = 128;
 	c->obuf_kib = 128;
@@ -165,6 +166,15 @@ mps_pe_type_t mps_cfg_pe_type(const mps_cfg_t *c)
 	if ((w == MPQ_E4M3 || w == MPQ_E5M2 || w == MPQ_E2M1) && (afp8 || a == MPQ_E2M1))
 		return MPS_PE_FP8;
 	return MPS_PE_GENERIC;
+}
+
+unsigned mps_cfg_dq_busy(const mps_cfg_t *c)
+{
+	unsigned t = mps_cfg_pe_type(c) == MPS_PE_FP16 ? 0u :
+	             c->wq.scheme == MPQ_S_AMXFP4 ? 2u : 1u;
+	unsigned n = c->dq_interval ? c->dq_interval : 1u;
+
+	return 1u + t * (n - 1u);
 }
 
 unsigned mps_cfg_acc_width(const mps_cfg_t *c, unsigned g)
@@ -271,6 +281,13 @@ int mps_cfg_check(mps_cfg_t *c, mps_err_t *err)
 	if (c->dq_place == MPS_DQ_EDGE && ff)
 		return mps_err_set(err, MPS_ERR_INVAL, "%s: float x float has no group sum to "
 		                   "dequantize at the edge", f);
+	if (c->dq_interval == 0 || c->dq_interval > MPS_CFG_MAX_DQ_INTERVAL)
+		return mps_err_set(err, MPS_ERR_INVAL, "%s: [dequant] interval = %u is out of "
+		                   "range 1..%u", f, c->dq_interval, MPS_CFG_MAX_DQ_INTERVAL);
+	if (c->dq_interval != 1 && ff)
+		return mps_err_set(err, MPS_ERR_INVAL, "%s: [dequant] interval = %u: float x "
+		                   "float has no dequant unit (every step adds fl32(a w))", f,
+		                   c->dq_interval);
 	need = mps_cfg_acc_width(c, c->group);
 	if (need > 63)
 		return mps_err_set(err, MPS_ERR_INVAL, "%s: %s x %s with group %u needs a "
@@ -315,7 +332,7 @@ static const char *const e_dq[] = { "pe", "edge", NULL };
 enum {
 	KY_VERSION = 0, KY_ROWS, KY_COLS, KY_DATAFLOW, KY_KIND, KY_WEIGHT, KY_ACT,
 	KY_ACCW, KY_WSCHEME, KY_ASCHEME, KY_GROUP, KY_ACCUM, KY_ALIGN, KY_RULE,
-	KY_ASYM, KY_PLACE, KY_LAT, KY_IBUF, KY_WBUF, KY_OBUF, KY_BW, KY_DLAT,
+	KY_ASYM, KY_PLACE, KY_LAT, KY_INTV, KY_IBUF, KY_WBUF, KY_OBUF, KY_BW, KY_DLAT,
 	KY_MHZ, NKEY
 };
 
@@ -337,6 +354,7 @@ static const keydef_t keys[NKEY] = {
 	[KY_ASYM] = { SEC_QUANT, "asym", K_BOOL, 0, 0, NULL },
 	[KY_PLACE] = { SEC_DEQUANT, "placement", K_ENUM, 0, 0, e_dq },
 	[KY_LAT] = { SEC_DEQUANT, "latency", K_UINT, 1, MPS_CFG_MAX_DQ_LATENCY, NULL },
+	[KY_INTV] = { SEC_DEQUANT, "interval", K_UINT, 1, MPS_CFG_MAX_DQ_INTERVAL, NULL },
 	[KY_IBUF] = { SEC_MEMORY, "ibuf_kib", K_UINT, 1, 1048576, NULL },
 	[KY_WBUF] = { SEC_MEMORY, "wbuf_kib", K_UINT, 1, 1048576, NULL },
 	[KY_OBUF] = { SEC_MEMORY, "obuf_kib", K_UINT, 1, 1048576, NULL },
@@ -474,6 +492,7 @@ static int set_key(pstate_t *s, int k, const char *v)
 	case KY_ASYM: c->wq.asym = bv; break;
 	case KY_PLACE: c->dq_place = (mps_dq_place_t)ev; break;
 	case KY_LAT: c->dq_latency = (unsigned)u; break;
+	case KY_INTV: c->dq_interval = (unsigned)u; break;
 	case KY_IBUF: c->ibuf_kib = (unsigned)u; break;
 	case KY_WBUF: c->wbuf_kib = (unsigned)u; break;
 	case KY_OBUF: c->obuf_kib = (unsigned)u; break;
@@ -771,8 +790,8 @@ int mps_cfg_emit_json(const mps_cfg_t *c, FILE *f, mps_err_t *err)
 	        mpq_scheme_name(c->aq.scheme), c->group, mps_cfg_acc_name(c->accumulate),
 	        c->align_bits, c->wq.rule == MPQ_RULE_CEIL ? "ceil" : "floor",
 	        c->wq.asym ? "true" : "false");
-	fprintf(f, "  \"dequant\": {\"placement\": \"%s\", \"latency\": %u},\n",
-	        mps_cfg_dq_name(c->dq_place), c->dq_latency);
+	fprintf(f, "  \"dequant\": {\"placement\": \"%s\", \"latency\": %u, \"interval\": %u},\n",
+	        mps_cfg_dq_name(c->dq_place), c->dq_latency, c->dq_interval);
 	fprintf(f, "  \"memory\": {\"ibuf_kib\": %u, \"wbuf_kib\": %u, \"obuf_kib\": %u, "
 	           "\"dram_bytes_per_cycle\": %u, \"dram_latency\": %u},\n", c->ibuf_kib,
 	        c->wbuf_kib, c->obuf_kib, c->dram_bytes_per_cycle, c->dram_latency);

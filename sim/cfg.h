@@ -27,6 +27,7 @@ extern "C" {
 /* Limits checked by the parser (inclusive). */
 #define MPS_CFG_MAX_DIM 1024u        /* rows, cols */
 #define MPS_CFG_MAX_DQ_LATENCY 64u   /* [dequant] latency, cycles */
+#define MPS_CFG_MAX_DQ_INTERVAL 64u  /* [dequant] interval, cycles */
 #define MPS_CFG_MAX_ACC_WIDTH 64u    /* AccWidth, bits (int64 partial sums) */
 
 typedef enum {
@@ -90,6 +91,9 @@ typedef struct {
 	mps_dq_place_t dq_place;     /* pe | edge                          (RTL: DqEdge) */
 	unsigned dq_latency;         /* Dq, cycles, 1..64: latency of the column output
 	                              * unit (post scale; edge dequant); pe+ws needs 1 (RTL: DqLatency) */
+	unsigned dq_interval;        /* N, cycles, 1..64: a dequant unit starts one group term
+	                              * every N cycles (docs/timing.md 2.4, 3.4); 1 = one group
+	                              * end per cycle.  C model only: the RTL implements 1 */
 
 	/* [memory] (C model only) */
 	unsigned ibuf_kib;           /* input (activation) buffer, KiB, double-buffered, 1..1048576 */
@@ -131,6 +135,11 @@ int mps_cfg_check(mps_cfg_t *c, mps_err_t *err);
 
 /* The PE datapath type of a checked config. */
 mps_pe_type_t mps_cfg_pe_type(const mps_cfg_t *c);
+
+/* Cycles B a dequant unit is busy per group end (docs/timing.md 2.4):
+ * B = 1 + t (interval - 1) with t the terms of one group end (2 for AMXFP4,
+ * 1 otherwise, 0 for the fp16 MAC, which has no dequant unit). */
+unsigned mps_cfg_dq_busy(const mps_cfg_t *c);
 
 /* Name of a PE type ("w4a8", "fp4fp8", ...). */
 const char *mps_pe_type_name(mps_pe_type_t t);

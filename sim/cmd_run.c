@@ -25,7 +25,7 @@ const char mps_summary_run[] = "simulate a config on a trace, a GEMM shape or a 
 const char mps_help_run[] =
 	"usage: mpsim run CONFIG (--trace FILE | --gemm M,K,N [--seed N] |\n"
 	"                         --workload PRESET [--layer NAME])\n"
-	"                  [--mode cycle|fast] [--json]\n"
+	"                  [--mode cycle|fast | --timing-only] [--check N|all] [--json]\n"
 	"\n"
 	"Simulates the accelerator of CONFIG (docs/config.md) cycle by cycle\n"
 	"(--mode cycle, the default) or tile by tile (--mode fast); both give the\n"
@@ -41,8 +41,19 @@ const char mps_help_run[] =
 	"  --workload PRESET every GEMM of a layer preset, e.g. llama2-7b:decode:16\n"
 	"                    (qkv, o, gate_up, down), per layer and total; --layer\n"
 	"                    NAME runs one of them\n"
+	"  --check N|all     --gemm/--workload: compare the simulated outputs with\n"
+	"                    the contract answer (model/'s mpq_gemm_ref), bit for\n"
+	"                    bit: every output of a GEMM with at most N of them,\n"
+	"                    else a seeded sample of about N (tokens x channels,\n"
+	"                    always the first and last of each); default 1024\n"
+	"  --timing-only     --gemm/--workload: cycles, stalls, traffic and the\n"
+	"                    data-independent counters only, from the shapes (no\n"
+	"                    operands, no numerics; identical to both modes').\n"
+	"                    mac_nonzero, sa_terms, energy and the output check\n"
+	"                    need values and are absent\n"
 	"  --json            machine-readable results on stdout\n"
-	"Exit status: 0 ok, 1 outputs differ from the trace, 2 bad usage or input.\n";
+	"Exit status: 0 ok, 1 outputs differ from the trace or the reference,\n"
+	"2 bad usage or input.\n";
 
 /* ---- progress bar (stderr, terminals only, after one second) ------------- */
 
@@ -143,6 +154,55 @@ static void add_shape(cJSON *o, const mps_stats_t *s)
 	cJSON_AddNumberToObject(o, "N", (double)s->N);
 }
 
+/* The self-check's fields (docs/timing.md is silent; README "run"):
+ * outputs_checked, outputs_match, mismatches, first_mismatch, check. */
+static void add_check(cJSON *o, const mps_check_t *c, uint64_t seed)
+{
+	cJSON *d;
+	char buf[64];
+
+	cJSON_AddNumberToObject(o, "outputs_checked", (double)c->checked);
+	cJSON_AddBoolToObject(o, "outputs_match", c->mismatches == 0);
+	cJSON_AddNumberToObject(o, "mismatches", (double)c->mismatches);
+	if (c->mismatches) {
+		cJSON *mm = cJSON_AddObjectToObject(o, "first_mismatch");
+		cJSON_AddNumberToObject(mm, "m", (double)c->first_m);
+		cJSON_AddNumberToObject(mm, "n", (double)c->first_n);
+		snprintf(buf, sizeof buf, "%a", (double)c->expected);
+		cJSON_AddStringToObject(mm, "expected", buf);
+		snprintf(buf, sizeof buf, "0x%08" PRIx32, mps_f32_bits(c->expected));
+		cJSON_AddStringToObject(mm, "expected_hex", buf);
+		snprintf(buf, sizeof buf, "%a", (double)c->got);
+		cJSON_AddStringToObject(mm, "got", buf);
+		snprintf(buf, sizeof buf, "0x%08" PRIx32, mps_f32_bits(c->got));
+		cJSON_AddStringToObject(mm, "got_hex", buf);
+	}
+	d = cJSON_AddObjectToObject(o, "check");
+	cJSON_AddStringToObject(d, "reference", "mpq_gemm_ref");
+	cJSON_AddBoolToObject(d, "sampled", c->checked < c->total);
+	cJSON_AddNumberToObject(d, "tokens", (double)c->rows);
+	cJSON_AddNumberToObject(d, "channels", (double)c->cols);
+	cJSON_AddNumberToObject(d, "outputs_total", (double)c->total);
+	cJSON_AddNumberToObject(d, "seed", (double)seed);
+}
+
+static void print_check(const mps_check_t *c)
+{
+	if (c->mismatches)
+		printf("  outputs       MISMATCH with the reference (mpq_gemm_ref): %" PRIu64
+		       " of %" PRIu64 " checked differ; first (m %zu, n %zu): expected %a "
+		       "(0x%08" PRIx32 "), got %a (0x%08" PRIx32 ")\n", c->mismatches, c->checked,
+		       c->first_m, c->first_n, (double)c->expected, mps_f32_bits(c->expected),
+		       (double)c->got, mps_f32_bits(c->got));
+	else if (c->checked < c->total)
+		printf("  outputs       match the reference (mpq_gemm_ref) bit for bit on a "
+		       "sample of %" PRIu64 " of %" PRIu64 " (%zu tokens x %zu channels)\n",
+		       c->checked, c->total, c->rows, c->cols);
+	else
+		printf("  outputs       match the reference (mpq_gemm_ref) bit for bit "
+		       "(all %" PRIu64 ")\n", c->checked);
+}
+
 static int parse_gemm(const char *s, size_t *M, size_t *K, size_t *N)
 {
 	unsigned long long a, b, c;
@@ -159,8 +219,8 @@ static int parse_gemm(const char *s, size_t *M, size_t *K, size_t *N)
 int mps_cmd_run(int argc, char **argv)
 {
 	const char *cpath = NULL, *trace = NULL, *gemm = NULL, *wl = NULL, *layer = NULL;
-	bool json = false;
-	uint64_t seed = 1;
+	bool json = false, tonly = false, mode_set = false;
+	uint64_t seed = 1, check = 1024;
 	mps_run_opts_t ro = { MPS_MODE_CYCLE, MPS_FAULT_NONE, progress_cb, NULL };
 	mps_cfg_t cfg, eff;
 	mps_err_t err;
@@ -187,14 +247,29 @@ int mps_cmd_run(int argc, char **argv)
 				return mps_cli_usage_error("run", "--seed '%s': not an integer", argv[i]);
 		} else if (!strcmp(o, "--mode") && more) {
 			const char *m = argv[++i];
+			mode_set = true;
 			if (!strcmp(m, "cycle"))
 				ro.mode = MPS_MODE_CYCLE;
 			else if (!strcmp(m, "fast"))
 				ro.mode = MPS_MODE_FAST;
 			else
 				return mps_cli_usage_error("run", "--mode '%s': expected cycle or fast", m);
+		} else if (!strcmp(o, "--check") && more) {
+			const char *v = argv[++i];
+			char *end;
+			if (!strcmp(v, "all")) {
+				check = UINT64_MAX;
+			} else {
+				errno = 0;
+				check = strtoull(v, &end, 10);
+				if (errno || *end || check == 0 || v[0] == '-')
+					return mps_cli_usage_error("run", "--check '%s': expected a "
+					                           "positive integer or 'all'", v);
+			}
 		} else if (!strcmp(o, "--json")) {
 			json = true;
+		} else if (!strcmp(o, "--timing-only")) {
+			tonly = true;
 		} else if (o[0] == '-' || cpath) {
 			return mps_cli_usage_error("run", "unexpected argument '%s' (see 'mpsim "
 			                           "help run')", o);
@@ -208,6 +283,9 @@ int mps_cmd_run(int argc, char **argv)
 		return mps_cli_usage_error("run", "give exactly one of --trace, --gemm, --workload");
 	if (layer && !wl)
 		return mps_cli_usage_error("run", "--layer needs --workload");
+	if (tonly && (trace || mode_set))
+		return mps_cli_usage_error("run", "--timing-only takes --gemm or --workload and "
+		                           "no --mode (it needs no operands and runs no engine)");
 	if (mps_cfg_load(cpath, &cfg, &err) != MPS_OK)
 		return mps_cli_usage_error("run", "%s", err.msg);
 	progress_init(&pg, "simulating");
@@ -215,7 +293,10 @@ int mps_cmd_run(int argc, char **argv)
 	if (json) {
 		root = cJSON_CreateObject();
 		cJSON_AddStringToObject(root, "config", cpath);
-		cJSON_AddStringToObject(root, "mode", ro.mode == MPS_MODE_FAST ? "fast" : "cycle");
+		cJSON_AddStringToObject(root, "mode", tonly ? "timing-only" :
+		                        ro.mode == MPS_MODE_FAST ? "fast" : "cycle");
+		if (tonly)
+			cJSON_AddBoolToObject(root, "timing_only", true);
 		cJSON_AddStringToObject(root, "pe", mps_pe_type_name(mps_cfg_pe_type(&cfg)));
 		cJSON_AddStringToObject(root, "dataflow", mps_cfg_dataflow_name(cfg.dataflow));
 		cJSON_AddNumberToObject(root, "rows", cfg.rows);
@@ -295,6 +376,7 @@ int mps_cmd_run(int argc, char **argv)
 		size_t ng = 0;
 		mps_stats_t total;
 		cJSON *layers = NULL;
+		uint64_t checked = 0, mism = 0;
 
 		if (gemm) {
 			memset(&g[0], 0, sizeof g[0]);
@@ -320,7 +402,8 @@ int mps_cmd_run(int argc, char **argv)
 			layers = cJSON_AddArrayToObject(root, "layers");
 		if (!json)
 			printf("%s on %s (%s mode): %ux%u %s, %s PE (%s), %s x %s\n",
-			       gemm ? "GEMM" : wl, cpath, ro.mode == MPS_MODE_FAST ? "fast" : "cycle",
+			       gemm ? "GEMM" : wl, cpath,
+			       tonly ? "timing-only" : ro.mode == MPS_MODE_FAST ? "fast" : "cycle",
 			       cfg.rows, cfg.cols, mps_cfg_dataflow_name(cfg.dataflow),
 			       mps_pe_type_name(mps_cfg_pe_type(&cfg)), mps_cfg_kind_name(cfg.kind),
 			       mpq_scheme_name(cfg.wq.scheme), mpq_scheme_name(cfg.aq.scheme));
@@ -329,17 +412,30 @@ int mps_cmd_run(int argc, char **argv)
 			mpq_qparams_t wq, aq;
 			mpq_gemm_opts_t o;
 			mps_stats_t st;
+			mps_check_t ck;
 			float *y;
 			int rc;
 
+			memset(&ck, 0, sizeof ck);
 			mps_run_qparams(&cfg, g[i].K, &wq, &aq, &o);
-			rc = mps_run_make_operands(&cfg, g[i].M, g[i].K, g[i].N, seed + i, &a, &w, &err);
-			y = rc == MPS_OK ? malloc(g[i].M * g[i].N * sizeof *y) : NULL;
-			if (rc == MPS_OK && !y)
-				rc = mps_err_set(&err, MPS_ERR_NOMEM, "out of memory");
+			memset(&a, 0, sizeof a);
+			memset(&w, 0, sizeof w);
+			y = NULL;
 			pg.what = g[i].name;
-			if (rc == MPS_OK)
-				rc = mps_run_gemm(&cfg, &a, &w, &o, &ro, y, &st, &err);
+			if (tonly) {
+				/* no operands: the plan and the data-independent counters */
+				rc = mps_run_timing(&cfg, g[i].M, g[i].K, g[i].N, &st, &err);
+			} else {
+				rc = mps_run_make_operands(&cfg, g[i].M, g[i].K, g[i].N, seed + i, &a,
+				                           &w, &err);
+				y = rc == MPS_OK ? malloc(g[i].M * g[i].N * sizeof *y) : NULL;
+				if (rc == MPS_OK && !y)
+					rc = mps_err_set(&err, MPS_ERR_NOMEM, "out of memory");
+				if (rc == MPS_OK)
+					rc = mps_run_gemm(&cfg, &a, &w, &o, &ro, y, &st, &err);
+				if (rc == MPS_OK)
+					rc = mps_run_check(&a, &w, &o, y, check, seed + i, &ck, &err);
+			}
 			free(y);
 			mpq_qtensor_free(&a);
 			mpq_qtensor_free(&w);
@@ -349,27 +445,49 @@ int mps_cmd_run(int argc, char **argv)
 				                           g[i].M, g[i].K, g[i].N, err.msg);
 			}
 			mps_stats_add(&total, &st);
+			checked += ck.checked;
+			mism += ck.mismatches;
+			if (ck.mismatches)
+				status = MPS_EXIT_FAIL;
 			if (json && layers) {
 				cJSON *s = mps_stats_json(&st, &cfg);
 				cJSON_AddStringToObject(s, "name", g[i].name);
-				add_energy(s, cpath, &cfg, &st);
+				if (!tonly) /* energy needs the data-dependent counters */
+					add_energy(s, cpath, &cfg, &st);
 				add_shape(s, &st);
+				if (!tonly)
+					add_check(s, &ck, seed + i);
 				cJSON_AddItemToArray(layers, s);
-			} else if (!json) {
+			} else if (json) {
+				if (!tonly)
+					add_check(root, &ck, seed + i);
+			} else {
 				printf("%s %zux%zux%zu (M x K x N)\n", g[i].name, g[i].M, g[i].K, g[i].N);
 				mps_stats_print(&st, &cfg, "  ", stdout);
+				if (!tonly)
+					print_check(&ck);
 			}
 		}
 		if (json) {
 			cJSON *s = mps_stats_json(&total, &cfg);
 			if (gemm)
 				add_shape(s, &total);
-			add_energy(s, cpath, &cfg, &total);
+			if (!tonly)
+				add_energy(s, cpath, &cfg, &total);
 			cJSON_AddItemToObject(root, wl ? "total" : "stats", s);
-			cJSON_AddNumberToObject(root, "seed", (double)seed);
+			if (!tonly)
+				cJSON_AddNumberToObject(root, "seed", (double)seed);
+			if (layers && !tonly) {
+				cJSON_AddNumberToObject(root, "outputs_checked", (double)checked);
+				cJSON_AddBoolToObject(root, "outputs_match", mism == 0);
+				cJSON_AddNumberToObject(root, "mismatches", (double)mism);
+			}
 		} else if (ng > 1) {
 			printf("total (%zu GEMMs)\n", ng);
 			mps_stats_print(&total, &cfg, "  ", stdout);
+			if (!tonly)
+				printf("  outputs       %s the reference on all %" PRIu64 " checked "
+			       "outputs of %zu GEMMs\n", mism ? "DIFFER from" : "match", checked, ng);
 		}
 	}
 	if (json) {

@@ -39,6 +39,7 @@ void mps_ctrl_hw_from_cfg(const mps_cfg_t *cfg, mps_ctrl_hw_t *hw)
 	hw->cols = cfg->cols;
 	hw->dataflow = cfg->dataflow;
 	hw->dq_latency = cfg->dq_latency;
+	hw->dq_busy = mps_cfg_dq_busy(cfg);
 	hw->ibuf_bytes = (uint64_t)cfg->ibuf_kib * 1024;
 	hw->wbuf_bytes = (uint64_t)cfg->wbuf_kib * 1024;
 	hw->obuf_bytes = (uint64_t)cfg->obuf_kib * 1024;
@@ -97,7 +98,26 @@ void mps_ctrl_plan_free(mps_ctrl_plan_t *p)
 	if (!p)
 		return;
 	free(p->stalls);
+	free(p->ws_kstart);
 	memset(p, 0, sizeof *p);
+}
+
+uint64_t mps_ctrl_fold_start(const mps_ctrl_plan_t *p, uint64_t i)
+{
+	if (p->ws_kstart)
+		return (i / p->fk) * p->ws_kstart[p->fk] + p->ws_kstart[i % p->fk];
+	return i * p->fold_len;
+}
+
+uint64_t mps_ctrl_os_pos(const mps_ctrl_plan_t *p, uint64_t k)
+{
+	uint64_t G = p->shape.group, ng = cdiv(p->shape.k, G), g = k / G;
+
+	if (g == 0)
+		return p->os_lead + k;
+	if (g + 2 <= ng)
+		return p->os_lead + k + g * p->os_gap;
+	return p->os_lead + k + (ng - 2) * p->os_gap + p->os_gap_last;
 }
 
 /* timing.md 5.1: the fold loop.  os: for mf { for nf }, ws: for nf { for kf }. */
@@ -107,7 +127,9 @@ void mps_ctrl_fold(const mps_ctrl_plan_t *p, uint64_t i, mps_ctrl_fold_t *f)
 	const mps_ctrl_shape_t *s = &p->shape;
 
 	memset(f, 0, sizeof *f);
-	f->start = i * p->fold_len;
+	f->start = mps_ctrl_fold_start(p, i);
+	f->len = p->fold_len;
+	f->stride = 1;
 	if (p->hw.dataflow == MPS_DF_OS) {
 		uint64_t mf = i / p->fn, nf = i % p->fn;
 		f->m0 = mf * R;
@@ -116,6 +138,9 @@ void mps_ctrl_fold(const mps_ctrl_plan_t *p, uint64_t i, mps_ctrl_fold_t *f)
 		f->n_len = s->n - f->n0 < C ? s->n - f->n0 : C;
 		f->k0 = 0;
 		f->k_len = s->k;
+		f->lead = p->os_lead;
+		f->gap = p->os_gap;
+		f->gap_last = p->os_gap_last;
 	} else {
 		uint64_t nf = i / p->fk, kf = i % p->fk;
 		f->m0 = 0;
@@ -124,7 +149,58 @@ void mps_ctrl_fold(const mps_ctrl_plan_t *p, uint64_t i, mps_ctrl_fold_t *f)
 		f->n_len = s->n - f->n0 < C ? s->n - f->n0 : C;
 		f->k0 = kf * R;
 		f->k_len = s->k - f->k0 < R ? s->k - f->k0 : R;
+		if (p->ws_kstart) {
+			uint64_t kb = f->k0 + f->k_len;
+			f->len = p->ws_kstart[kf + 1] - p->ws_kstart[kf];
+			if (kb == s->k || kb / s->group > f->k0 / s->group) {
+				f->lead = p->ws_lead;
+				f->stride = p->ws_stride;
+			}
+		}
 	}
+}
+
+/* timing.md 2.4: os bubbles.  B = busy cycles per group end; a PE's group
+ * ends must be >= B steps apart, also from the previous fold's last one
+ * (R + C - 2 steps of skew and drain lie between the folds' streams). */
+static void os_bubbles(mps_ctrl_plan_t *p)
+{
+	uint64_t B = p->hw.dq_busy > 1 ? p->hw.dq_busy : 1;
+	uint64_t G = p->shape.group, K = p->shape.k, ng = cdiv(K, G);
+	uint64_t len0 = G < K ? G : K, lenl = K - (ng - 1) * G;
+	uint64_t skew = (uint64_t)p->hw.rows + p->hw.cols - 2;
+
+	p->os_gap = B > G ? B - G : 0;
+	p->os_gap_last = ng >= 2 && B > lenl ? B - lenl : 0;
+	p->os_lead = B > len0 + skew ? B - len0 - skew : 0;
+	p->fold_len = mps_ctrl_os_pos(p, K - 1) + 1 + skew;
+}
+
+/* timing.md 3.4: ws folds whose k-range holds the last k of a group stream
+ * their tokens B steps apart, after ws_lead bubbles.  Returns MPS_ERR_NOMEM. */
+static int ws_bubbles(mps_ctrl_plan_t *p)
+{
+	uint64_t B = p->hw.dq_busy > 1 ? p->hw.dq_busy : 1;
+	uint64_t R = p->hw.rows, C = p->hw.cols, M = p->shape.m, K = p->shape.k;
+	uint64_t G = p->shape.group;
+	uint64_t plain = mps_ctrl_fold_cycles(MPS_DF_WS, p->hw.rows, p->hw.cols, M, K);
+
+	p->fold_len = plain;
+	if (B <= 1)
+		return MPS_OK;
+	p->ws_stride = B;
+	p->ws_lead = B > 2 * R + C - 1 ? B - (2 * R + C - 1) : 0;
+	if (!(p->ws_kstart = calloc(p->fk + 1, sizeof *p->ws_kstart)))
+		return MPS_ERR_NOMEM;
+	for (uint64_t kf = 0; kf < p->fk; kf++) {
+		uint64_t k0 = kf * R, kb = K - k0 < R ? K : k0 + R;
+		bool gend = kb == K || kb / G > k0 / G;
+		uint64_t len = gend ? 2 * R + C - 1 + p->ws_lead + (M - 1) * B : plain;
+		p->ws_kstart[kf + 1] = p->ws_kstart[kf] + len;
+		if (len > p->fold_len)
+			p->fold_len = len;
+	}
+	return MPS_OK;
 }
 
 uint64_t mps_ctrl_stalls_upto(const mps_ctrl_plan_t *p, uint64_t t)
@@ -181,8 +257,16 @@ int mps_ctrl_plan_hw(const mps_ctrl_hw_t *hw, const mps_ctrl_shape_t *shape,
 		p.fk = cdiv(shape->k, hw->rows);
 	}
 	p.nfolds = p.fm * p.fn * p.fk;
-	p.fold_len = mps_ctrl_fold_cycles(hw->dataflow, hw->rows, hw->cols, shape->m, shape->k);
-	p.compute_cycles = p.nfolds * p.fold_len;
+	if (hw->dataflow == MPS_DF_OS) {
+		os_bubbles(&p);
+		p.compute_cycles = p.nfolds * p.fold_len;
+	} else {
+		if (ws_bubbles(&p)) {
+			rc = mps_err_set(err, MPS_ERR_NOMEM, "ctrl: out of memory");
+			goto fail;
+		}
+		p.compute_cycles = p.ws_kstart ? p.fn * p.ws_kstart[p.fk] : p.nfolds * p.fold_len;
+	}
 	p.tail = mps_ctrl_tail(hw->dataflow, hw->rows, hw->dq_latency);
 	p.timeline = p.compute_cycles + p.tail;
 
@@ -199,6 +283,7 @@ int mps_ctrl_plan_hw(const mps_ctrl_hw_t *hw, const mps_ctrl_shape_t *shape,
 fail:
 	mps_dram_list_free(&reqs);
 	free(p.stalls);
+	free(p.ws_kstart);
 	return rc;
 }
 

@@ -31,6 +31,9 @@ typedef struct {
 	unsigned cols;            /* C, PE columns */
 	mps_dataflow_t dataflow;  /* os | ws */
 	unsigned dq_latency;      /* Dq, cycles (>= 1), timing.md 2.3 / 3.2 */
+	unsigned dq_busy;         /* B, cycles a dequant unit is busy per group end
+	                           * (timing.md 2.4, 3.4; mps_cfg_dq_busy); 0 or 1 = one
+	                           * group end per cycle, no bubbles */
 	uint64_t ibuf_bytes;      /* whole IBUF, bytes (two halves) */
 	uint64_t wbuf_bytes;      /* whole WBUF, bytes (two halves) */
 	uint64_t obuf_bytes;      /* whole OBUF, bytes (two halves) */
@@ -75,6 +78,13 @@ typedef struct {
 	uint64_t n0, n_len;  /* output channels n0 .. n0+n_len-1 */
 	uint64_t k0, k_len;  /* reduction k0 .. k0+k_len-1 (os: all K) */
 	uint64_t start;      /* T_f, compute-timeline cycle of its first step */
+	uint64_t len;        /* L_f, cycles (= stream steps) of the fold */
+	/* bubbles (valid = 0 steps) for the dequant interval, timing.md 2.4, 3.4;
+	 * all 0 (and stride 1) with interval 1 */
+	uint64_t lead;       /* os: bubbles before k = 0; ws: before token 0 */
+	uint64_t gap;        /* os: bubbles before each group g = 1 .. ngroups-2 */
+	uint64_t gap_last;   /* os: bubbles before the last group (ngroups >= 2) */
+	uint64_t stride;     /* ws: steps from one token to the next (>= 1) */
 } mps_ctrl_fold_t;
 
 /* The plan: stall schedule, cycle totals and traffic. */
@@ -85,8 +95,18 @@ typedef struct {
 	/* fold loop (os: for mf, for nf; ws: for nf, for kf) */
 	uint64_t fm, fn, fk;         /* fold counts along M, N, K (os: fk = 1; ws: fm = 1) */
 	uint64_t nfolds;             /* fm * fn * fk */
-	uint64_t fold_len;           /* cycles per fold, L_os or L_ws */
-	uint64_t compute_cycles;     /* nfolds * fold_len (= SCALE-Sim + 1) */
+	uint64_t fold_len;           /* cycles per fold, L_os or L_ws; with a dequant
+	                              * interval > 1 the longest fold (ws folds then
+	                              * differ: mps_ctrl_fold gives each one's len) */
+	uint64_t compute_cycles;     /* sum of the fold lengths (= SCALE-Sim + 1 at
+	                              * interval 1, where it is nfolds * fold_len) */
+	/* dequant-interval bubbles (timing.md 2.4, 3.4) */
+	uint64_t os_lead, os_gap, os_gap_last; /* os: see mps_ctrl_fold_t */
+	uint64_t ws_lead;            /* ws: bubbles before token 0 of a throttled fold */
+	uint64_t ws_stride;          /* ws: token stride of a throttled fold (B) */
+	uint64_t *ws_kstart;         /* ws, interval > 1 only: start of k-fold kf within
+	                              * its n-fold, kf = 0 .. fk (fk + 1 entries; owned);
+	                              * NULL when every fold has length fold_len */
 	uint64_t tail;               /* os: R + Dq; ws: Dq + 1 */
 	uint64_t timeline;           /* compute_cycles + tail */
 
@@ -162,6 +182,13 @@ void mps_ctrl_plan_free(mps_ctrl_plan_t *p);
 
 /* Fold number i (0 .. nfolds-1) in execution order. */
 void mps_ctrl_fold(const mps_ctrl_plan_t *p, uint64_t i, mps_ctrl_fold_t *f);
+
+/* T_f of fold i (compute-timeline cycle of its first step). */
+uint64_t mps_ctrl_fold_start(const mps_ctrl_plan_t *p, uint64_t i);
+
+/* os: stream step (from T_f) at which k enters the array (timing.md 2.4);
+ * = k at interval 1. */
+uint64_t mps_ctrl_os_pos(const mps_ctrl_plan_t *p, uint64_t k);
 
 /* Stall cycles inserted before compute-timeline cycles 0 .. t-1 plus those
  * before t itself (binary search of the schedule). */

@@ -264,19 +264,61 @@ static void feed_os(const mps_feed_t *f, const mps_ctrl_fold_t *fd, size_t k,
 	}
 }
 
+/* os: the k that stream step s feeds, or false for a bubble or a drain step
+ * (timing.md 2.4: lead bubbles, then group 0, then gap bubbles before each
+ * later group, gap_last before the last one). */
+static bool os_step_k(const mps_feed_t *f, const mps_ctrl_fold_t *fd, uint64_t s, size_t *k)
+{
+	const uint64_t G = f->G, K = f->K, ng = (K + G - 1) / G;
+	const uint64_t len0 = G < K ? G : K, per = G + fd->gap;
+	uint64_t x;
+
+	if (fd->lead == 0 && fd->gap == 0 && fd->gap_last == 0) {
+		*k = (size_t)s;
+		return s < K;
+	}
+	if (s < fd->lead)
+		return false;
+	x = s - fd->lead;
+	if (x < len0) {
+		*k = (size_t)x;
+		return true;
+	}
+	x -= len0;
+	if (ng >= 3 && x < (ng - 2) * per) { /* groups 1 .. ng-2 */
+		uint64_t j = x / per, off = x % per;
+		if (off < fd->gap)
+			return false;
+		*k = (size_t)((j + 1) * G + off - fd->gap);
+		return true;
+	}
+	if (ng < 2)
+		return false;
+	x -= ng >= 3 ? (ng - 2) * per : 0;
+	if (x < fd->gap_last)
+		return false;
+	x -= fd->gap_last;
+	if ((ng - 1) * G + x >= K)
+		return false;
+	*k = (size_t)((ng - 1) * G + x);
+	return true;
+}
+
 void mps_feed_step(const mps_feed_t *f, const mps_ctrl_fold_t *fd, uint64_t s,
                    bool last_kfold, const int64_t *pin_p, const int64_t *pin_pn,
                    const uint32_t *pin_acc, mps_lanes_in_t *in)
 {
 	const unsigned R = f->cfg->rows, C = f->cfg->cols;
 
-	if (f->cfg->dataflow == MPS_DF_OS && s < f->K) {
-		feed_os(f, fd, (size_t)s, in);
+	if (f->cfg->dataflow == MPS_DF_OS) {
+		size_t k;
+		if (os_step_k(f, fd, s, &k))
+			feed_os(f, fd, k, in);
+		else
+			mps_feed_idle(R, C, 1, in);
 		return;
 	}
 	mps_feed_idle(R, C, 1, in);
-	if (f->cfg->dataflow == MPS_DF_OS)
-		return;
 	/* ws */
 	if (s < R) {
 		in->load = 1;
@@ -290,8 +332,12 @@ void mps_feed_step(const mps_feed_t *f, const mps_ctrl_fold_t *fd, uint64_t s,
 		}
 		return;
 	}
-	if (s < R + f->M) {
-		size_t m = s - R;
+	/* token m at step R + lead + m stride (timing.md 3.4); others idle */
+	uint64_t st = fd->stride ? fd->stride : 1, x = s - R;
+	if (x < fd->lead || (x - fd->lead) % st != 0 || (x - fd->lead) / st >= f->M)
+		return;
+	{
+		size_t m = (size_t)((x - fd->lead) / st);
 		in->valid = 1;
 		in->flags = last_kfold ? MPS_LF_LAST_KFOLD : 0;
 		in->m_post = f->pa.post ? f32_bits(f->pa.post[m]) : ONE;

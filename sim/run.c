@@ -181,7 +181,7 @@ static int run_cycle(const mps_cfg_t *cfg, mps_feed_t *f, const mps_ctrl_plan_t 
 			ppn = d.ppn[(kf - 1) & 1];
 			pacc = d.pacc[(kf - 1) & 1];
 		}
-		for (uint64_t s = 0; s < plan->fold_len; s++) {
+		for (uint64_t s = 0; s < fd.len; s++) {
 			do_stalls(&d);
 			mps_feed_step(f, &fd, s, lastk, pp, ppn, pacc, &d.lb.in);
 			mps_array_step(d.arr, &d.lb.in, &d.lb.out);
@@ -218,7 +218,184 @@ static int run_cycle(const mps_cfg_t *cfg, mps_feed_t *f, const mps_ctrl_plan_t 
 	return rc;
 }
 
+/* ---- self-check (mps_run_check) ------------------------------------------- */
+
+/* out <- rows idx[0..n-1] of q (codes, scales, zeros, post), same layout. */
+static int qt_rows(const mpq_qtensor_t *q, const size_t *idx, size_t n, mpq_qtensor_t *out)
+{
+	const size_t K = q->cols, nb = q->nblk, ns = q->nscale ? q->nscale : 1;
+
+	*out = *q;
+	out->rows = n;
+	out->codes = malloc(n * K * sizeof *out->codes);
+	out->scales = q->scales ? malloc(n * nb * ns * sizeof *out->scales) : NULL;
+	out->zeros = q->zeros ? malloc(n * nb * sizeof *out->zeros) : NULL;
+	out->post = q->post ? malloc(n * sizeof *out->post) : NULL;
+	if (!out->codes || (q->scales && !out->scales) || (q->zeros && !out->zeros) ||
+	    (q->post && !out->post)) {
+		mpq_qtensor_free(out);
+		return MPS_ERR_NOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t r = idx[i];
+		memcpy(out->codes + i * K, q->codes + r * K, K * sizeof *q->codes);
+		if (q->scales)
+			memcpy(out->scales + i * nb * ns, q->scales + r * nb * ns,
+			       nb * ns * sizeof *q->scales);
+		if (q->zeros)
+			memcpy(out->zeros + i * nb, q->zeros + r * nb, nb * sizeof *q->zeros);
+		if (q->post)
+			out->post[i] = q->post[r];
+	}
+	return MPS_OK;
+}
+
+static uint64_t xs64(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/* k of 0 .. n-1 without repetition, sorted: 0 and n-1 first (edge folds),
+ * the rest by a partial Fisher-Yates shuffle.  idx has n entries of room. */
+static void pick(size_t n, size_t k, uint64_t *rng, size_t *idx)
+{
+	for (size_t i = 0; i < n; i++)
+		idx[i] = i;
+	if (k >= n)
+		return;
+	/* 0 and n-1 first */
+	idx[1] = n - 1;
+	idx[n - 1] = 1;
+	for (size_t i = 2; i < k; i++) {
+		size_t j = i + (size_t)(xs64(rng) % (n - i));
+		size_t t = idx[i];
+		idx[i] = idx[j];
+		idx[j] = t;
+	}
+	/* insertion sort of the k picked (k is small) */
+	for (size_t i = 1; i < k; i++)
+		for (size_t j = i; j > 0 && idx[j - 1] > idx[j]; j--) {
+			size_t t = idx[j];
+			idx[j] = idx[j - 1];
+			idx[j - 1] = t;
+		}
+}
+
+int mps_run_check(const mpq_qtensor_t *a, const mpq_qtensor_t *w, const mpq_gemm_opts_t *o,
+                  const float *y, uint64_t budget, uint64_t seed, mps_check_t *out,
+                  mps_err_t *err)
+{
+	const size_t M = a->rows, N = w->rows;
+	size_t sm, sn, *im = NULL, *in = NULL;
+	mpq_qtensor_t as, ws;
+	float *yr = NULL;
+	uint64_t rng = seed * 0x9E3779B97F4A7C15ull + 0x2545F4914F6CDD1Dull;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	memset(&as, 0, sizeof as);
+	memset(&ws, 0, sizeof ws);
+	if (budget == 0)
+		return mps_err_set(err, MPS_ERR_INVAL, "check: sample budget 0");
+	out->total = (uint64_t)M * N;
+	/* tokens x channels: as square as M and N allow, about budget outputs */
+	if ((uint64_t)M * N <= budget) {
+		sm = M;
+		sn = N;
+	} else {
+		size_t side = 1;
+		while ((uint64_t)(side + 1) * (side + 1) <= budget)
+			side++;
+		sm = M < side ? M : side;
+		sn = (size_t)(budget / sm);
+		sn = N < sn ? N : sn;
+		if (sn == N)
+			sm = (size_t)(budget / sn) < M ? (size_t)(budget / sn) : M;
+	}
+	im = malloc(M * sizeof *im);
+	in = malloc(N * sizeof *in);
+	yr = malloc(sm * sn * sizeof *yr);
+	if (!im || !in || !yr) {
+		rc = mps_err_set(err, MPS_ERR_NOMEM, "check: out of memory");
+		goto out;
+	}
+	pick(M, sm, &rng, im);
+	pick(N, sn, &rng, in);
+	if (qt_rows(a, im, sm, &as) != MPS_OK || qt_rows(w, in, sn, &ws) != MPS_OK) {
+		rc = mps_err_set(err, MPS_ERR_NOMEM, "check: out of memory");
+		goto out;
+	}
+	/* the contract answer of the sampled block, by the reference itself */
+	rc = mpq_gemm_ref(&as, &ws, o, yr, err);
+	if (rc != MPS_OK)
+		goto out;
+	out->rows = sm;
+	out->cols = sn;
+	out->checked = (uint64_t)sm * sn;
+	for (size_t i = 0; i < sm; i++)
+		for (size_t j = 0; j < sn; j++) {
+			float got = y[im[i] * N + in[j]], want = yr[i * sn + j];
+			if (mps_f32_bits(got) != mps_f32_bits(want) && out->mismatches++ == 0) {
+				out->first_m = im[i];
+				out->first_n = in[j];
+				out->expected = want;
+				out->got = got;
+			}
+		}
+out:
+	mpq_qtensor_free(&as);
+	mpq_qtensor_free(&ws);
+	free(im);
+	free(in);
+	free(yr);
+	return rc;
+}
+
 /* ---- entry ----------------------------------------------------------------- */
+
+/* Config x operand rules both engines and the timing-only path share. */
+static int run_rules(const mps_cfg_t *cfg, unsigned G, size_t M, size_t K, mps_err_t *err)
+{
+	if (cfg->dq_place == MPS_DQ_EDGE && (G % cfg->rows != 0))
+		return mps_err_set(err, MPS_ERR_INVAL, "dequant placement = edge needs the group "
+		                   "(%u) to be a multiple of rows (%u)", G, cfg->rows);
+	if (cfg->dataflow == MPS_DF_WS && K > cfg->rows && cfg->dq_latency + 1 >= cfg->rows + M)
+		return mps_err_set(err, MPS_ERR_UNSUPPORTED, "ws: dequant latency %u is not "
+		                   "below rows + M - 1 = %zu: a partial result would be read "
+		                   "back before it is written (docs/timing.md 3.2)",
+		                   cfg->dq_latency, cfg->rows + M - 1);
+	return MPS_OK;
+}
+
+/* Everything of *st but the activity counters. */
+static void fill_stats(mps_stats_t *st, const mps_cfg_t *cfg, const mps_ctrl_plan_t *plan,
+                       size_t M, size_t K, size_t N, uint64_t stalls)
+{
+	st->M = M;
+	st->K = K;
+	st->N = N;
+	st->gemms = 1;
+	st->nfolds = plan->nfolds;
+	st->compute_cycles = plan->compute_cycles;
+	st->tail_cycles = plan->tail;
+	st->stall_cycles = stalls;
+	st->cycles = plan->timeline + stalls;
+	st->macs = (uint64_t)M * N * K;
+	st->ibuf_rd = plan->ibuf_rd;
+	st->ibuf_wr = plan->ibuf_wr;
+	st->wbuf_rd = plan->wbuf_rd;
+	st->wbuf_wr = plan->wbuf_wr;
+	st->obuf_rd = plan->obuf_rd;
+	st->obuf_wr = plan->obuf_wr;
+	st->dram_rd = plan->dram_rd;
+	st->dram_wr = plan->dram_wr;
+	st->rows = cfg->rows;
+	st->cols = cfg->cols;
+	st->mhz = cfg->mhz;
+}
 
 int mps_run_gemm(const mps_cfg_t *cfg, const mpq_qtensor_t *a, const mpq_qtensor_t *w,
                  const mpq_gemm_opts_t *o, const mps_run_opts_t *ro, float *y,
@@ -241,15 +418,7 @@ int mps_run_gemm(const mps_cfg_t *cfg, const mpq_qtensor_t *a, const mpq_qtensor
 	rc = mps_feed_init(&f, cfg, a, w, o, err);
 	if (rc != MPS_OK)
 		return rc;
-	if (cfg->dq_place == MPS_DQ_EDGE && (f.G % cfg->rows != 0))
-		rc = mps_err_set(err, MPS_ERR_INVAL, "dequant placement = edge needs the group "
-		                 "(%u) to be a multiple of rows (%u)", f.G, cfg->rows);
-	if (rc == MPS_OK && cfg->dataflow == MPS_DF_WS && f.K > cfg->rows &&
-	    cfg->dq_latency + 1 >= cfg->rows + f.M)
-		rc = mps_err_set(err, MPS_ERR_UNSUPPORTED, "ws: dequant latency %u is not "
-		                 "below rows + M - 1 = %zu: a partial result would be read "
-		                 "back before it is written (docs/timing.md 3.2)",
-		                 cfg->dq_latency, cfg->rows + f.M - 1);
+	rc = run_rules(cfg, f.G, f.M, f.K, err);
 	if (rc != MPS_OK) {
 		mps_feed_free(&f);
 		return rc;
@@ -270,31 +439,68 @@ int mps_run_gemm(const mps_cfg_t *cfg, const mpq_qtensor_t *a, const mpq_qtensor
 	}
 	if (rc == MPS_OK) {
 		bool post = a->post || w->post;
-		st->M = f.M;
-		st->K = f.K;
-		st->N = f.N;
-		st->gemms = 1;
-		st->nfolds = plan.nfolds;
-		st->compute_cycles = plan.compute_cycles;
-		st->tail_cycles = plan.tail;
-		st->stall_cycles = stalls;
-		st->cycles = plan.timeline + stalls;
-		st->macs = (uint64_t)f.M * f.N * f.K;
+		fill_stats(st, cfg, &plan, f.M, f.K, f.N, stalls);
 		st->ct = ct;
 		st->ct.post_ops = post ? ct.outputs : 0;
-		st->ibuf_rd = plan.ibuf_rd;
-		st->ibuf_wr = plan.ibuf_wr;
-		st->wbuf_rd = plan.wbuf_rd;
-		st->wbuf_wr = plan.wbuf_wr;
-		st->obuf_rd = plan.obuf_rd;
-		st->obuf_wr = plan.obuf_wr;
-		st->dram_rd = plan.dram_rd;
-		st->dram_wr = plan.dram_wr;
-		st->rows = cfg->rows;
-		st->cols = cfg->cols;
-		st->mhz = cfg->mhz;
 	}
 	mps_ctrl_plan_free(&plan);
 	mps_feed_free(&f);
+	return rc;
+}
+
+int mps_run_timing(const mps_cfg_t *cfg, size_t M, size_t K, size_t N, mps_stats_t *st,
+                   mps_err_t *err)
+{
+	mpq_qtensor_t a, w;
+	mpq_qparams_t wq, aq;
+	mpq_gemm_opts_t o;
+	mpq_prep_t pa, pw;
+	mps_ctrl_shape_t shape;
+	mps_ctrl_plan_t plan;
+	int rc;
+
+	memset(st, 0, sizeof *st);
+	memset(&plan, 0, sizeof plan);
+	memset(&pa, 0, sizeof pa);
+	memset(&pw, 0, sizeof pw);
+	if (M == 0 || K == 0 || N == 0)
+		return mps_err_set(err, MPS_ERR_INVAL, "GEMM %zux%zux%zu has a zero dimension",
+		                   M, K, N);
+	if (cfg->accumulate == MPQ_ACC_EXACT && cfg->dataflow == MPS_DF_WS)
+		return mps_err_set(err, MPS_ERR_INVAL, "accumulate = exact needs dataflow = os "
+		                   "(a ws partial result carries an FP32 accumulator)");
+	/* one token and one channel of the same K: the storage layout (formats,
+	 * blocks, scales, zero points, post scales) and the group, which is all
+	 * the plan needs (docs/timing.md 5: it never looks at values) */
+	mps_run_qparams(cfg, K, &wq, &aq, &o);
+	rc = mps_run_make_operands(cfg, 1, K, 1, 1, &a, &w, err);
+	if (rc != MPS_OK)
+		return rc;
+	rc = mpq_prep_pair(&a, &w, &o, &pa, &pw, err);
+	if (rc == MPS_OK)
+		rc = run_rules(cfg, pa.group, M, K, err);
+	if (rc == MPS_OK) {
+		mps_ctrl_shape_from_qt(&a, &w, pa.group, &shape);
+		shape.m = M;
+		shape.n = N;
+		rc = mps_ctrl_plan(cfg, &shape, &plan, err);
+	}
+	if (rc == MPS_OK) {
+		/* the data-independent counters (docs/pe.md; fast.c's formulas) */
+		bool ff = mps_cfg_pe_type(cfg) == MPS_PE_FP16;
+		uint64_t outs = (uint64_t)M * N, nt = pw.ints_neg ? 2 : 1;
+		fill_stats(st, cfg, &plan, M, K, N, plan.stall_cycles);
+		st->timing_only = true;
+		st->ct.mac_ops = outs * K;
+		st->ct.dequant_ops = ff ? 0 : outs * pa.ngrp * nt;
+		st->ct.acc_updates = ff ? st->ct.mac_ops : st->ct.dequant_ops;
+		st->ct.outputs = outs;
+		st->ct.post_ops = (a.post || w.post) ? outs : 0;
+	}
+	mps_ctrl_plan_free(&plan);
+	mpq_prep_free(&pa);
+	mpq_prep_free(&pw);
+	mpq_qtensor_free(&a);
+	mpq_qtensor_free(&w);
 	return rc;
 }

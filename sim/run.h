@@ -40,6 +40,17 @@ int mps_run_gemm(const mps_cfg_t *cfg, const mpq_qtensor_t *a, const mpq_qtensor
                  const mpq_gemm_opts_t *o, const mps_run_opts_t *ro, float *y,
                  mps_stats_t *st, mps_err_t *err);
 
+/* Timing only: cycles, folds, stalls, traffic and the data-independent
+ * activity counters (mac_ops, dequant_ops, acc_updates, outputs, post_ops) of
+ * an M x K x N GEMM with cfg's schemes, without operands: no values, no
+ * numerics.  Identical to mps_run_gemm's in both modes (the plan never looks
+ * at values); st->timing_only is set, and the data-dependent counters
+ * (mac_nonzero, sa_terms) are 0 and must be reported absent.  Errors: as
+ * mps_run_gemm (MPS_ERR_INVAL, MPS_ERR_RANGE, MPS_ERR_UNSUPPORTED,
+ * MPS_ERR_NOMEM). */
+int mps_run_timing(const mps_cfg_t *cfg, size_t M, size_t K, size_t N, mps_stats_t *st,
+                   mps_err_t *err);
+
 /* The config's numerics options (accumulate, group, align_bits) and the
  * quantization parameters of both operands for a GEMM with reduction K
  * (group schemes with group 0 get block K). */
@@ -52,6 +63,30 @@ void mps_run_qparams(const mps_cfg_t *cfg, size_t K, mpq_qparams_t *wq,
 int mps_run_make_operands(const mps_cfg_t *cfg, size_t M, size_t K, size_t N,
                           uint64_t seed, mpq_qtensor_t *a, mpq_qtensor_t *w,
                           mps_err_t *err);
+
+/* ---- self-check against the golden reference ------------------------------ */
+
+/* Result of mps_run_check. */
+typedef struct {
+	uint64_t checked;     /* outputs compared with the reference */
+	uint64_t total;       /* M * N */
+	uint64_t mismatches;  /* of the checked outputs, bit patterns that differ */
+	size_t rows, cols;    /* sampled tokens m and channels n (checked = rows * cols) */
+	size_t first_m, first_n; /* first mismatch in row-major order, if any */
+	float expected, got;  /* reference and simulated value there */
+} mps_check_t;
+
+/* Compare the simulated outputs y (M x N) of y = a w^T under o with the
+ * contract answer, model/'s mpq_gemm_ref.  If M N <= budget every output is
+ * checked; otherwise a seeded sample: a set of tokens m (always the first
+ * and the last, the rest drawn without repetition with the seed) times a set
+ * of channels n (likewise), about budget outputs, each recomputed by
+ * mpq_gemm_ref on the selected rows of a and w (cost O(budget K)).  Bit
+ * patterns must be equal.  a and w are read only.  Errors: those of
+ * mpq_gemm_ref, MPS_ERR_NOMEM; budget 0 is MPS_ERR_INVAL. */
+int mps_run_check(const mpq_qtensor_t *a, const mpq_qtensor_t *w, const mpq_gemm_opts_t *o,
+                  const float *y, uint64_t budget, uint64_t seed, mps_check_t *out,
+                  mps_err_t *err);
 
 /* ---- internal: the two engines (run.c drives them) ------------------------ */
 

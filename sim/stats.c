@@ -27,6 +27,7 @@ void mps_stats_add(mps_stats_t *a, const mps_stats_t *b)
 	a->rows = b->rows;
 	a->cols = b->cols;
 	a->mhz = b->mhz;
+	a->timing_only = a->timing_only || b->timing_only;
 }
 
 double mps_stats_util(const mps_stats_t *s)
@@ -54,10 +55,13 @@ void mps_stats_print(const mps_stats_t *s, const mps_cfg_t *cfg, const char *in,
 	        100.0 * mps_stats_util(s), 100.0 * mps_stats_compute_util(s));
 	fprintf(f, "%stime          %.3f us at %g MHz  (%.3f TOPS effective)\n", in, us,
 	        s->mhz, us > 0 ? 2.0 * (double)s->macs / us * 1e-6 : 0.0);
-	fprintf(f, "%sactivity      mac_nonzero %llu (%.1f%%), ", in,
-	        (unsigned long long)s->ct.mac_nonzero,
-	        s->macs ? 100.0 * (double)s->ct.mac_nonzero / (double)s->macs : 0.0);
-	if (cfg->kind == MPS_PEK_SHIFT_ADD)
+	if (s->timing_only)
+		fprintf(f, "%sactivity      (timing only: no mac_nonzero, sa_terms) ", in);
+	else
+		fprintf(f, "%sactivity      mac_nonzero %llu (%.1f%%), ", in,
+		        (unsigned long long)s->ct.mac_nonzero,
+		        s->macs ? 100.0 * (double)s->ct.mac_nonzero / (double)s->macs : 0.0);
+	if (cfg->kind == MPS_PEK_SHIFT_ADD && !s->timing_only)
 		fprintf(f, "sa_terms %llu (%.2f/MAC), ", (unsigned long long)s->ct.sa_terms,
 		        s->macs ? (double)s->ct.sa_terms / (double)s->macs : 0.0);
 	fprintf(f, "dequant %llu, acc_updates %llu, post %llu\n",
@@ -91,8 +95,10 @@ void *mps_stats_json(const mps_stats_t *s, const mps_cfg_t *cfg)
 		cJSON *ou = cJSON_AddObjectToObject(act, "output");
 		if (pe) {
 			cJSON_AddNumberToObject(pe, "mac_ops", (double)s->ct.mac_ops);
-			cJSON_AddNumberToObject(pe, "mac_nonzero", (double)s->ct.mac_nonzero);
-			if (cfg->kind == MPS_PEK_SHIFT_ADD)
+			/* data-dependent: absent without operand values */
+			if (!s->timing_only)
+				cJSON_AddNumberToObject(pe, "mac_nonzero", (double)s->ct.mac_nonzero);
+			if (cfg->kind == MPS_PEK_SHIFT_ADD && !s->timing_only)
 				cJSON_AddNumberToObject(pe, "sa_terms", (double)s->ct.sa_terms);
 		}
 		if (dq) {

@@ -4,6 +4,7 @@
 #ifndef MPS_SIM_STATS_H
 #define MPS_SIM_STATS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -28,6 +29,10 @@ typedef struct {
 	uint64_t dram_rd, dram_wr; /* bytes */
 	unsigned rows, cols;       /* array */
 	double mhz;                /* clock */
+	bool timing_only;          /* mps_run_timing: no operand values, so the
+	                            * data-dependent counters (ct.mac_nonzero,
+	                            * ct.sa_terms) were not computed: they are 0 here
+	                            * and absent from the JSON and the summary */
 } mps_stats_t;
 
 /* Sum b into a (cycles add: GEMMs run back to back). */

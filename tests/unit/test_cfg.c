@@ -72,6 +72,48 @@ static void test_cfg_errors_name_line(void)
 	expect_err("[pe]\nweight = int9\n", "t.ini:13: weight: unknown format");
 	expect_err("wscheme2 = int4\n", "t.ini:12: unknown key 'wscheme2'");
 	expect_err("[array\n", "t.ini:12: INI syntax error");
+	expect_err("[dequant]\ninterval = 0\n", "t.ini:13: interval = 0: out of range 1..64");
+	expect_err("[dequant]\ninterval = 65\n", "t.ini:13: interval = 65: out of range 1..64");
+	expect_err("[dequant]\ninterval = 2x\n", "t.ini:13: interval = '2x': not a non-negative integer");
+	expect_err("[dequant]\ninterval = 2\ninterval = 3\n", "t.ini:14: duplicate key 'interval'");
+}
+
+/* [dequant] interval: default 1, parsed, B = 1 + t (N - 1) per PE type,
+ * rejected for the fp16 MAC (no dequant unit), echoed in the JSON view. */
+static void test_cfg_dq_interval(void)
+{
+	mps_cfg_t c;
+	mps_err_t err;
+	char text[2048], json[4096];
+	FILE *f;
+	size_t n;
+	const char *ff =
+		"version = 1\n[array]\nrows = 8\ncols = 4\n[pe]\nkind = multiplier\n[quant]\n"
+		"wscheme = fp16\nascheme = fp16\ngroup = 1\n[dequant]\ninterval = 2\n";
+	const char *amx =
+		"version = 1\n[array]\nrows = 8\ncols = 4\n[quant]\nwscheme = amxfp4\n"
+		"ascheme = mxfp8_e4m3\ngroup = 32\n[dequant]\ninterval = 4\n";
+
+	CU_ASSERT_EQUAL_FATAL(mps_cfg_load_string(BASE, "t.ini", &c, &err), MPS_OK);
+	CU_ASSERT_EQUAL(c.dq_interval, 1);
+	CU_ASSERT_EQUAL(mps_cfg_dq_busy(&c), 1);
+	snprintf(text, sizeof text, "%s[dequant]\ninterval = 5\n", BASE);
+	CU_ASSERT_EQUAL_FATAL(mps_cfg_load_string(text, "t.ini", &c, &err), MPS_OK);
+	CU_ASSERT_EQUAL(c.dq_interval, 5);
+	CU_ASSERT_EQUAL(mps_cfg_dq_busy(&c), 5);          /* t = 1 */
+	f = tmpfile();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(mps_cfg_emit_json(&c, f, &err), MPS_OK);
+	rewind(f);
+	n = fread(json, 1, sizeof json - 1, f);
+	json[n] = 0;
+	fclose(f);
+	CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"interval\": 5"));
+	CU_ASSERT_EQUAL_FATAL(mps_cfg_load_string(amx, "a.ini", &c, &err), MPS_OK);
+	CU_ASSERT_EQUAL(mps_cfg_dq_busy(&c), 7);          /* t = 2: 1 + 2 x 3 */
+	CU_ASSERT_EQUAL(mps_cfg_load_string(ff, "f.ini", &c, &err), MPS_ERR_PARSE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "f.ini: [dequant] interval = 2: float x float "
+	                                       "has no dequant unit"));
 }
 
 static void test_cfg_missing_keys(void)
@@ -207,6 +249,7 @@ static CU_TestInfo tests[] = {
 	{ "test_cfg_presets_parse", test_cfg_presets_parse },
 	{ "test_cfg_emit_views", test_cfg_emit_views },
 	{ "test_cfg_acc_width_table", test_cfg_acc_width_table },
+	{ "test_cfg_dq_interval", test_cfg_dq_interval },
 	CU_TEST_INFO_NULL,
 };
 

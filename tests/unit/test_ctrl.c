@@ -304,6 +304,78 @@ static void test_ctrl_fold_order(void)
 	mps_ctrl_plan_free(&p);
 }
 
+/* [dequant] interval (docs/timing.md 2.4, 3.4), B = busy cycles per group
+ * end; expected values derived by hand from the rules. */
+static void test_ctrl_dq_interval(void)
+{
+	mps_ctrl_hw_t h = hw_make(MPS_DF_OS, 2, 2, 1 << 20, 1 << 20, 1 << 20, 1000000, 100);
+	mps_ctrl_shape_t s = shape8(2, 24, 2, 8);
+	mps_ctrl_plan_t p;
+	mps_ctrl_fold_t f;
+
+	/* os 2x2, K = 24 = 3 groups of 8, B = 12: lead = 12 - 8 - 2 = 2, 4
+	 * bubbles before group 1 (gap) and group 2 (gap_last): k = 0 -> step 2,
+	 * 7 -> 9, 8 -> 14, 16 -> 26, 23 -> 33; S = 34, L = 36. */
+	h.dq_busy = 12;
+	CU_ASSERT_EQUAL_FATAL(mps_ctrl_plan_hw(&h, &s, &p, NULL), MPS_OK);
+	CU_ASSERT(p.os_lead == 2 && p.os_gap == 4 && p.os_gap_last == 4);
+	CU_ASSERT_EQUAL(mps_ctrl_os_pos(&p, 0), 2);
+	CU_ASSERT_EQUAL(mps_ctrl_os_pos(&p, 7), 9);
+	CU_ASSERT_EQUAL(mps_ctrl_os_pos(&p, 8), 14);
+	CU_ASSERT_EQUAL(mps_ctrl_os_pos(&p, 16), 26);
+	CU_ASSERT_EQUAL(mps_ctrl_os_pos(&p, 23), 33);
+	CU_ASSERT_EQUAL(p.fold_len, 36);
+	CU_ASSERT_EQUAL(p.compute_cycles, 36);
+	/* the data is first needed at step pos(0) = 2, not 0: A (48 B) is done
+	 * at 100 + 1 = 101 and W (48 B) at 202 (one channel, FIFO); settled at
+	 * cycle 2: 101 - 2 = 99, then 202 - 101 = 101 more: (2, 200), nothing
+	 * at 0 (5.5) */
+	CU_ASSERT_FATAL(p.nstalls >= 1);
+	CU_ASSERT_EQUAL(p.stalls[0].at, 2);
+	CU_ASSERT_EQUAL(p.stalls[0].n, 200);
+	CU_ASSERT_EQUAL(p.fill_stalls, 0);
+	mps_ctrl_plan_free(&p);
+	/* interval 1 (B = 1 or 0): the same stalls at cycle 0, L = 24 + 2 */
+	h.dq_busy = 1;
+	CU_ASSERT_EQUAL_FATAL(mps_ctrl_plan_hw(&h, &s, &p, NULL), MPS_OK);
+	CU_ASSERT(p.os_lead == 0 && p.os_gap == 0 && p.os_gap_last == 0);
+	CU_ASSERT_EQUAL(p.fold_len, 26);
+	CU_ASSERT(p.stalls[0].at == 0 && p.stalls[0].n == 202);
+	mps_ctrl_plan_free(&p);
+
+	/* ws 2x2, K = 8 (4 k-folds), G = 4, M = 3, B = 3: k-folds 1 and 3 hold
+	 * a group end (k = 3, 7): tokens 3 apart, lead max(0, 3 - 5) = 0,
+	 * L = 5 + 2 x 3 = 11; k-folds 0 and 2: L = 4 + 2 + 3 - 2 = 7.  Starts
+	 * 0, 7, 18, 25; compute 36. */
+	h = hw_make(MPS_DF_WS, 2, 2, 1 << 20, 1 << 20, 1 << 20, 64, 0);
+	h.dq_busy = 3;
+	s = shape8(3, 8, 2, 4);
+	CU_ASSERT_EQUAL_FATAL(mps_ctrl_plan_hw(&h, &s, &p, NULL), MPS_OK);
+	CU_ASSERT_EQUAL(p.compute_cycles, 36);
+	CU_ASSERT_EQUAL(p.fold_len, 11);
+	{
+		static const uint64_t start[] = { 0, 7, 18, 25 }, len[] = { 7, 11, 7, 11 };
+		for (unsigned i = 0; i < 4; i++) {
+			mps_ctrl_fold(&p, i, &f);
+			CU_ASSERT_EQUAL(f.start, start[i]);
+			CU_ASSERT_EQUAL(f.len, len[i]);
+			CU_ASSERT_EQUAL(f.stride, i % 2 ? 3 : 1);
+			CU_ASSERT_EQUAL(f.lead, 0);
+		}
+	}
+	mps_ctrl_plan_free(&p);
+	/* ws 1x1, G = 1, K = 2, M = 2, B = 9: lead = 9 - (2 + 1 - 1) = 7,
+	 * L = 2 + 7 + 9 = 18, starts 0, 18 */
+	h = hw_make(MPS_DF_WS, 1, 1, 1 << 20, 1 << 20, 1 << 20, 64, 0);
+	h.dq_busy = 9;
+	s = shape8(2, 2, 1, 1);
+	CU_ASSERT_EQUAL_FATAL(mps_ctrl_plan_hw(&h, &s, &p, NULL), MPS_OK);
+	mps_ctrl_fold(&p, 1, &f);
+	CU_ASSERT(f.start == 18 && f.len == 18 && f.lead == 7 && f.stride == 9);
+	CU_ASSERT_EQUAL(p.compute_cycles, 36);
+	mps_ctrl_plan_free(&p);
+}
+
 /* Less bandwidth or more latency never gives fewer stalls; the schedule is
  * sorted, merged, and sums to stall_cycles; cycles is the last write's end. */
 static void test_ctrl_monotone(void)
@@ -383,6 +455,7 @@ static CU_TestInfo tests[] = {
 	{ "test_ctrl_errors", test_ctrl_errors },
 	{ "test_ctrl_closed_forms", test_ctrl_closed_forms },
 	{ "test_ctrl_fold_order", test_ctrl_fold_order },
+	{ "test_ctrl_dq_interval", test_ctrl_dq_interval },
 	{ "test_ctrl_monotone", test_ctrl_monotone },
 	{ "test_ctrl_latency_monotone", test_ctrl_latency_monotone },
 	CU_TEST_INFO_NULL,
