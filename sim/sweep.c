@@ -223,8 +223,8 @@ static int handler(void *user, const char *section, const char *name, const char
 		return add_work(p, "gemm", value, line);
 	}
 	if (!strcmp(name, "mode")) {
-		if (strcmp(value, "fast") && strcmp(value, "cycle"))
-			return perr(p, line, "[sweep] mode = %s: expected fast or cycle", value);
+		if (strcmp(value, "fast") && strcmp(value, "cycle") && strcmp(value, "timing"))
+			return perr(p, line, "[sweep] mode = %s: expected fast, cycle or timing", value);
 		free(sw->mode);
 		if (!(sw->mode = xstrdup(value))) {
 			p->rc = mps_err_set(p->err, MPS_ERR_NOMEM, "out of memory");
@@ -613,8 +613,12 @@ int mps_sweep_plan(const mps_sweep_t *sw, const char *dir, mps_err_t *err)
 				sw->axes[a].values[mps_sweep_axis_index(sw, ci, a)]));
 		snprintf(cpath, sizeof cpath, "%s/points/config%05zu.ini", dir, ci);
 		snprintf(seed, sizeof seed, "%llu", (unsigned long long)sw->seed);
-		snprintf(text, sizeof text, "%s\n--%s\n%s\n--mode\n%s\n--seed\n%s\n--json\n", cpath,
-		         w->kind, w->spec, sw->mode, seed);
+		if (!strcmp(sw->mode, "timing"))
+			snprintf(text, sizeof text, "%s\n--%s\n%s\n--timing-only\n--json\n", cpath,
+			         w->kind, w->spec);
+		else
+			snprintf(text, sizeof text, "%s\n--%s\n%s\n--mode\n%s\n--seed\n%s\n--json\n",
+			         cpath, w->kind, w->spec, sw->mode, seed);
 		mps_sweep_point_path(path, sizeof path, dir, p, "args");
 		if ((rc = write_file(path, text, err)))
 			goto out;

@@ -8,7 +8,7 @@
  *   base = ../default.ini          ; relative to the sweep file
  *   workload = llama2-7b:decode:16 ; repeatable
  *   gemm = 512,512,512             ; repeatable
- *   mode = fast                    ; fast (default) | cycle
+ *   mode = fast                    ; fast (default) | cycle | timing (--timing-only)
  *   seed = 1
  *   [grid]
  *   array.rows = 16, 32, 64        ; SECTION.KEY = comma-separated values
@@ -51,7 +51,7 @@ typedef struct {
 typedef struct {
 	char *path;          /* the sweep file */
 	char *base;          /* base config path, resolved against the sweep file */
-	char *mode;          /* "fast" or "cycle" */
+	char *mode;          /* "fast", "cycle" or "timing" */
 	uint64_t seed;
 	mps_sweep_axis_t *axes;
 	size_t naxes;

@@ -65,6 +65,22 @@ print("8 rows match direct runs")
 EOF
 then ok "local CSV equals direct mpsim run of every point"; else bad "local CSV check"; fi
 
+# 1b. mode = timing (--timing-only): the same cycles, no energy columns
+sed 's/^mode = fast/mode = timing/' "$W/s.ini" > "$W/t.ini"
+if "$M" sweep "$W/t.ini" --out "$W/timing" > "$W/timing.out" 2>&1 &&
+   "$PY" - "$W" <<'EOF2'
+import csv, sys
+W = sys.argv[1]
+a = list(csv.DictReader(open(f"{W}/local/sweep.csv")))
+b = list(csv.DictReader(open(f"{W}/timing/sweep.csv")))
+assert len(a) == len(b) == 8
+for x, y in zip(a, b):
+    for k in ("cycles", "compute_cycles", "stall_cycles", "macs", "utilization"):
+        assert x[k] == y[k], (x["point"], k, x[k], y[k])
+    assert y["energy_pj"] == "" and y["tops_per_w"] == "", y
+EOF2
+then ok "mode = timing: cycles equal the fast sweep's, energy absent"; else bad "mode = timing sweep"; cat "$W/timing.out"; fi
+
 # 2. bad sweep files
 badcase() { # name, expected message regex, sweep file text
 	printf '%s\n' "$3" > "$W/bad.ini"
