@@ -334,6 +334,15 @@ test-rtl-mutants: test-rtl-iverilog
 test-xcheck-verify: $(BIN)
 	$(Q)$(RUNTEST) xcheck-verify env MPSIM=$(BIN) bash tests/xcheck/run_verify.sh
 
+# ---- SystemC co-simulation (docs/systemc.md) ------------------------------------
+# The C cycle model (sim/sc/, C++17, never in libmpsim.a) and the Verilator --sc
+# mp_top in one SystemC kernel, lockstep on regression traces, 4x4 os + ws (two
+# --sc builds cached in build/sc/ by scripts/build_sc.sh) + negative controls.
+TEST_STEPS += test-systemc
+.PHONY: test-systemc
+test-systemc: $(BIN)
+	$(Q)$(RUNTEST) systemc env MPSIM=$(BIN) bash tests/xcheck/run_systemc.sh
+
 BENCH_STEPS += bench-rtl
 bench-rtl: $(BIN)
 	$(Q)bash scripts/bench_rtl.sh $(BIN) 16
