@@ -289,9 +289,18 @@ TEST_STEPS += test-report
 .PHONY: test-report mixpe-study
 test-report: $(BIN)
 	$(Q)$(RUNTEST) report $(PYTHON) tests/xcheck/report_png.py --mpsim $(BIN) --tmp $(BUILD)/xcheck-report
-# The MixPE comparison (docs/reports/mixpe.md); run `mpsim area` on
-# configs/mixpe-w4a8.ini and the INT8 design first for the equal-area section;
-# MIXPE_FLAGS=--reuse rebuilds the page from the reports of an earlier run.
+# test-area: `mpsim area` (yosys) on configs/rtl-w4a8-4x4.ini and variants: JSON
+# fields, counts > 0, cmos sums, area grows with rows, cols and the accumulator
+# width, cache hits, no-RTL configs (docs/energy.md 8).  About 2 minutes on a cold
+# build/syn cache (three yosys runs), seconds when cached.
+TEST_STEPS += test-area
+.PHONY: test-area
+test-area: $(BIN)
+	$(Q)$(RUNTEST) area $(PYTHON) tests/xcheck/area_check.py --mpsim $(BIN) --tmp $(BUILD)/xcheck-area
+# The MixPE comparison (docs/reports/mixpe.md).  It runs `mpsim area` on every
+# design first (one yosys at a time, minutes each unless cached in build/syn/);
+# MIXPE_FLAGS=--reuse rebuilds the page from the reports of an earlier run,
+# MIXPE_FLAGS=--area-cached never starts yosys.
 mixpe-study: $(BIN)
 	$(Q)MPSIM_PYTHON=$(PYTHON) $(PYTHON) scripts/mixpe_study.py --mpsim $(BIN) $(MIXPE_FLAGS)
 

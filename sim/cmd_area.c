@@ -19,28 +19,42 @@ const char mps_help_area[] =
 	"\n"
 	"Synthesizes the RTL of CONFIG's PE with yosys (scripts/syn/area.sh):\n"
 	"rtl/mp_top at 1x1 with the config's generated parameters (the same view\n"
-	"as 'mpsim config --emit-svh'), flattened except for the PE, product\n"
-	"unit and output unit, async2sync + dffunmap\n"
-	"before abc -g, then 'stat -json -tech cmos'.  Prints cells by type and a\n"
-	"transistor estimate (every flop included) for the PE, its product unit\n"
-	"and the column output unit, and composes the R x C array from them plus\n"
-	"the skew/drain registers (docs/energy.md section 8).  Areas in um^2 are\n"
-	"an estimate: transistors x um2_per_transistor ([energy] key; no open\n"
-	"standard-cell liberty is installable from Debian or PyPI, energy.md 8).\n"
-	"With MPS_LIBERTY=FILE.lib in the environment it also maps to that\n"
-	"library and reports its area.  Results are cached in build/syn/<hash>/;\n"
-	"the first run of a PE type takes minutes.\n"
+	"as 'mpsim config --emit-svh'), flattened except for the PE, its product\n"
+	"and dequant units, the output unit and the w4a16 row aligner; synth\n"
+	"-noabc, async2sync + dffunmap, abc -g to simple gates, then\n"
+	"'stat -json -tech cmos'.  Prints cells by type and a transistor estimate\n"
+	"(every flop included) for each unit, and composes the R x C array from\n"
+	"them plus the skew/drain registers (docs/energy.md section 8).  Areas in\n"
+	"um^2 are an estimate: transistors x um2_per_transistor ([energy] key; no\n"
+	"open standard-cell liberty is installable from Debian or PyPI); the\n"
+	"sky130_fd_sc_hd figure puts one drive-1 cell of that open library\n"
+	"(130 nm, LEF areas) per gate.\n"
+	"Environment: MPS_SYN_ABC picks the ABC script (energy.md 8): bounded\n"
+	"(default; ABC's default script with its SAT sweep limited to 1000\n"
+	"conflicts per node), full (unlimited: does not finish on a PE), dch (no\n"
+	"SAT sweep), fast (abc -fast), none (yosys techmap gates).\n"
+	"MPS_LIBERTY=FILE.lib also maps to that library and reports its area.\n"
+	"Results are cached in build/syn/<hash>/; the first run of a PE type\n"
+	"takes one to a few minutes.\n"
 	"  --json        machine-readable output on stdout\n"
 	"  --rtl DIR     RTL tree (default rtl)\n"
 	"  --cache-only  never run yosys; fail if the result is not cached\n"
 	"Exit status: 0 ok (also when the PE type has no RTL: reported as such),\n"
 	"2 bad usage, invalid config or a yosys failure.\n";
 
+/* "$paramod$<hash>\\mp_pe_os" -> "mp_pe_os" */
+static const char *base_name(const char *m)
+{
+	const char *b = strrchr(m, '\\');
+	return b ? b + 1 : m;
+}
+
 static void print_unit(const char *what, const mps_area_unit_t *u, double upt)
 {
 	printf("  %-14s %9llu cells %7llu flops %10llu transistors  ~%.0f um^2  (%s)\n", what,
 	       (unsigned long long)u->cells, (unsigned long long)u->flops,
-	       (unsigned long long)u->transistors, (double)u->transistors * upt, u->module);
+	       (unsigned long long)u->transistors, (double)u->transistors * upt,
+	       base_name(u->module));
 	printf("  %-14s ", "");
 	for (size_t i = 0; i < u->ntypes; i++)
 		printf("%s%s %llu", i ? ", " : "", u->by_type[i].type,
@@ -98,26 +112,40 @@ int mps_cmd_area(int argc, char **argv)
 	printf("%s: %ux%u %s array of %s PEs\n", cpath, cfg.rows, cfg.cols,
 	       mps_cfg_dataflow_name(cfg.dataflow), mps_pe_type_name(a.pe_type));
 	if (!a.has_rtl) {
-		printf("  no RTL for PE type %s (rtl/mp_pe_%s.sv): no yosys area\n",
-		       mps_pe_type_name(a.pe_type), mps_pe_type_name(a.pe_type));
+		printf("  area absent: %s (mpsim verify's rule)\n", a.no_rtl);
 		return MPS_EXIT_OK;
 	}
-	printf("  yosys 0.23, stat -tech cmos after async2sync + dffunmap + abc -g (%s%s)\n",
+	printf("  yosys 0.23, stat -tech cmos after async2sync + dffunmap + %s (%s%s)\n",
+	       mps_area_method_desc(a.method),
 	       a.dir, a.cached ? ", cached" : "");
+	if (a.seconds > 0)
+		printf("  yosys took %.1f s%s\n", a.seconds, a.cached ? " (when cached)" : "");
 	print_unit("PE", &a.pe, a.um2_per_transistor);
 	if (a.prod.present)
 		print_unit("product unit", &a.prod, a.um2_per_transistor);
+	if (a.dq.present)
+		print_unit("dequant unit", &a.dq, a.um2_per_transistor);
 	if (a.out.present)
 		print_unit("output unit", &a.out, a.um2_per_transistor);
+	if (a.align.present)
+		print_unit("row aligner", &a.align, a.um2_per_transistor);
 	print_unit("1x1 mp_top", &a.top1, a.um2_per_transistor);
-	printf("  array %ux%u: %u PEs x %llu + %u output units x %llu + edge registers "
-	       "%llu bits x 28 = %llu transistors\n", a.rows, a.cols, a.rows * a.cols,
-	       (unsigned long long)a.pe.transistors, a.cols,
-	       (unsigned long long)a.out.transistors, (unsigned long long)a.edge_flop_bits,
-	       (unsigned long long)a.array_transistors);
+	printf("  array %ux%u: %u PEs x %llu + %u output units x %llu", a.rows, a.cols,
+	       a.rows * a.cols, (unsigned long long)a.pe.transistors, a.cols,
+	       (unsigned long long)a.out.transistors);
+	if (a.edge_dq_units)
+		printf(" + %llu edge dequant units x %llu", (unsigned long long)a.edge_dq_units,
+		       (unsigned long long)a.dq.transistors);
+	if (a.align.present)
+		printf(" + %u row aligners x %llu", a.rows, (unsigned long long)a.align.transistors);
+	printf(" + edge registers %llu bits x 28 = %llu transistors\n",
+	       (unsigned long long)a.edge_flop_bits, (unsigned long long)a.array_transistors);
 	printf("  area estimate: PE %.0f um^2, array %.3f mm^2 at %.4f um^2/transistor "
 	       "(assumption, docs/energy.md 8; no liberty)\n", a.pe_um2, a.array_mm2,
 	       a.um2_per_transistor);
+	if (a.pe_sky130_um2 > 0)
+		printf("  sky130_fd_sc_hd cells (130 nm, one drive-1 cell per gate, LEF areas): "
+		       "PE %.0f um^2, array %.3f mm^2\n", a.pe_sky130_um2, a.array_sky130_mm2);
 	if (a.has_lib)
 		printf("  liberty (%s): PE %.0f um^2, array %.3f mm^2\n", getenv("MPS_LIBERTY"),
 		       a.pe_lib_um2, a.array_lib_mm2);

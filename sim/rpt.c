@@ -389,6 +389,12 @@ static int write_md(const mps_rpt_t *r, const char *path, mps_err_t *err)
 			        (unsigned long long)a->prod.cells, (unsigned long long)a->prod.flops,
 			        (unsigned long long)a->prod.transistors,
 			        (double)a->prod.transistors * a->um2_per_transistor);
+		if (a->dq.present)
+			fprintf(f, "| dequant unit (%s) | %llu | %llu | %llu | %.0f |\n",
+			        a->edge_dq_units ? "per column, at the edge" : "in the PE",
+			        (unsigned long long)a->dq.cells, (unsigned long long)a->dq.flops,
+			        (unsigned long long)a->dq.transistors,
+			        (double)a->dq.transistors * a->um2_per_transistor);
 		if (a->out.present)
 			fprintf(f, "| column output unit | %llu | %llu | %llu | %.0f |\n",
 			        (unsigned long long)a->out.cells, (unsigned long long)a->out.flops,
@@ -397,11 +403,12 @@ static int write_md(const mps_rpt_t *r, const char *path, mps_err_t *err)
 		fprintf(f, "| array %ux%u (composed) | | | %llu | %.3f mm^2 |\n", a->rows, a->cols,
 		        (unsigned long long)a->array_transistors, a->array_mm2);
 		fprintf(f, "\nTransistors: yosys `stat -tech cmos` after async2sync + dffunmap + "
-		        "abc -g (every flop included), cached in `%s`. um^2 = transistors x %.4f "
+		        "%s (every flop included), cached in `%s`. um^2 = transistors x %.4f "
 		        "[assumption, docs/energy.md 8: no open standard-cell liberty is installable "
 		        "here]. The array is composed: R C PEs + C output units + %llu edge "
 		        "register bits (skew, drain) x 28 transistors. SRAM macros are not "
-		        "included.\n", a->dir, a->um2_per_transistor,
+		        "included.\n", mps_area_method_desc(a->method), a->dir,
+		        a->um2_per_transistor,
 		        (unsigned long long)a->edge_flop_bits);
 	}
 	fprintf(f, "\n## Plots\n\n![energy](energy.png)\n![latency](latency.png)\n"
