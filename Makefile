@@ -305,8 +305,8 @@ mixpe-study: $(BIN)
 	$(Q)MPSIM_PYTHON=$(PYTHON) $(PYTHON) scripts/mixpe_study.py --mpsim $(BIN) $(MIXPE_FLAGS)
 
 # ---- RTL arrays, Verilator shim, mpsim verify (issue 6; docs/verification.md) ----
-LINT_TOPS += mp_skew mp_pe_w4a8 mp_pe_int8 mp_pe_prod mp_pe_os mp_pe_ws mp_dequant \
-	mp_array_os mp_array_ws mp_top
+LINT_TOPS += mp_skew mp_pe_w4a8 mp_pe_int8 mp_fp_fixed mp_pe_fp4 mp_pe_fp8 mp_align mp_pe_prod \
+	mp_pe_dq mp_pe_fp16 mp_pe_os mp_pe_ws mp_dequant mp_array_os mp_array_ws mp_top
 SYN_TOPS += mp_pe_w4a8 mp_pe_int8 mp_top
 # mp_top is synthesized for build/syn/syn.ini (a 2x2 W4A8 os array; SYN_CONFIG=FILE
 # for another): read via rtl/rtl.f, chparam from the generated parameters.
@@ -321,17 +321,21 @@ build/syn/syn.ini: configs/mixpe-w4a8.ini
 build/syn/mp_top_params.ys: $(SYN_CONFIG) $(BIN)
 	@mkdir -p $(@D)
 	$(Q)$(BIN) config $(SYN_CONFIG) --emit-svh build/syn/mp_top.svh >/dev/null
-	$(Q)sed -n 's/^localparam int  *\([A-Za-z0-9_]*\) *= *\(-\{0,1\}[0-9]*\);.*/chparam -set \1 \2 mp_top/p' \
-	  build/syn/mp_top.svh > $@
+	$(Q)sed -n 's/^localparam int  *\([A-Za-z0-9_]*\) *= *\(-\{0,1\}[0-9]*\);.*/\1 \2/p' \
+	  build/syn/mp_top.svh | awk '{ v = $$2 + 0; if (v < 0) v = sprintf("32'"'"'sh%08x", v + 4294967296); \
+	  print "chparam -set " $$1 " " v " mp_top" }' > $@
 
-TEST_STEPS += test-lint test-rtl-iverilog test-rtl-mutants test-xcheck-verify
-.PHONY: test-lint test-rtl-iverilog test-rtl-mutants test-xcheck-verify bench-rtl
+TEST_STEPS += test-lint test-rtl-iverilog test-rtl-iverilog-fp16 test-rtl-mutants test-xcheck-verify
+.PHONY: test-lint test-rtl-iverilog test-rtl-iverilog-fp16 test-rtl-mutants test-xcheck-verify bench-rtl
 # every top alone + mp_top with generated parameters of every implemented preset
 test-lint: $(BIN)
 	$(Q)$(RUNTEST) lint bash scripts/lint_rtl.sh $(BIN)
 # PE-level self-checking tests under Icarus Verilog (second simulator)
 test-rtl-iverilog: $(LIB)
 	$(Q)$(RUNTEST) rtl-iverilog bash tests/rtl/run_iverilog.sh $(BUILD)
+# the fp16 MAC PE under Icarus against the C model's float arithmetic (+ a broken copy)
+test-rtl-iverilog-fp16: $(LIB)
+	$(Q)$(RUNTEST) rtl-iverilog-fp16 bash tests/rtl/run_iverilog_fp16.sh $(BUILD)
 # 6 random operator mutants of the PE RTL: killed by the iverilog PE tests or
 # proven equivalent (yosys miter). The default seed is a checksum of rtl/*.sv, so a
 # given RTL tree always draws the same mutants (CI = local); MUTANT_SEED=N draws others

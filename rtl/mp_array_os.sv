@@ -4,7 +4,9 @@
 //
 // Parameters: Rows, Cols; PE parameters as in mp_pe_os; DqLatency output unit
 // latency; RowIdxW width of the output row index; EW exponent width.
-// Ports mirror sim/lanes.h (flat packed lanes, lane i at [i*W +: W]).
+// Ports mirror sim/lanes.h (flat packed lanes, lane i at [i*W +: W]). With
+// AccWidth = 0 (the fp16 MAC, no partial sum) the p / pn ports are the 2-bit
+// [-1:0] of mp_top and are driven 0.
 `default_nettype none
 
 module mp_array_os #(
@@ -12,6 +14,7 @@ module mp_array_os #(
   parameter int Cols = 4,
   parameter int PeType = 0,
   parameter int WeightFmt = 6,
+  parameter int ActFmt = 8,
   parameter int HasZero = 0,
   parameter int Amx = 0,
   parameter int WW = 4,
@@ -47,6 +50,7 @@ module mp_array_os #(
   output logic [Rows*Cols*AccWidth-1:0] st_pn_o,
   output logic [Rows*Cols*32-1:0]       st_acc_o
 );
+  localparam int PW = (AccWidth > 0) ? AccWidth : 1;
   localparam int RowW = mp_pkg::CtlW + 32 + AW;
   localparam int ColW = 4 + 64 + WW;
   localparam int RMetaW = 1 + 32;  // a_valid, a_post
@@ -63,6 +67,22 @@ module mp_array_os #(
   logic [31:0]     cpost_q [Cols];
   logic [31:0]     cpost_dr_q [Cols];
   logic [31:0]     acc_st [Rows][Cols];
+  logic [Rows*Cols*PW-1:0] st_p, st_pn;
+  logic [Cols*PW-1:0]      out_p, out_pn;
+
+  if (AccWidth > 0) begin : g_pw
+    assign st_p_o   = st_p;
+    assign st_pn_o  = st_pn;
+    assign out_p_o  = out_p;
+    assign out_pn_o = out_pn;
+  end else begin : g_pw0
+    assign st_p_o   = '0;
+    assign st_pn_o  = '0;
+    assign out_p_o  = '0;
+    assign out_pn_o = '0;
+    logic unused_pw;
+    assign unused_pw = ^{st_p, st_pn, out_p, out_pn};
+  end
 
   for (genvar r = 0; r < Rows; r++) begin : g_rskew
     // (a packed intermediate: yosys 0.23 mis-drives unpacked arrays in a port concatenation)
@@ -111,8 +131,8 @@ module mp_array_os #(
 
   for (genvar r = 0; r < Rows; r++) begin : g_row
     for (genvar c = 0; c < Cols; c++) begin : g_col
-      logic signed [AccWidth-1:0] p, pn;
-      mp_pe_os #(.PeType(PeType), .WeightFmt(WeightFmt), .HasZero(HasZero),
+      logic signed [PW-1:0] p, pn;
+      mp_pe_os #(.PeType(PeType), .WeightFmt(WeightFmt), .ActFmt(ActFmt), .HasZero(HasZero),
                  .Amx(Amx), .WW(WW), .AW(AW), .ProdW(ProdW), .AccWidth(AccWidth),
                  .ProdExp(ProdExp), .EW(EW)) u_pe (
         .clk_i, .rst_ni, .en_i,
@@ -120,8 +140,8 @@ module mp_array_os #(
         .row_o(row_h[r][c+1]), .col_o(col_v[r+1][c]),
         .p_o(p), .pn_o(pn), .acc_o(acc_st[r][c])
       );
-      assign st_p_o[(r*Cols+c)*AccWidth +: AccWidth]  = p;
-      assign st_pn_o[(r*Cols+c)*AccWidth +: AccWidth] = pn;
+      assign st_p[(r*Cols+c)*PW +: PW]  = p;
+      assign st_pn[(r*Cols+c)*PW +: PW] = pn;
       assign st_acc_o[(r*Cols+c)*32 +: 32]            = acc_st[r][c];
     end
   end
@@ -176,14 +196,14 @@ module mp_array_os #(
     logic unused_chain0;
     assign unused_chain0 = ^{chain_q[0], south[ChW-2], cvalid};
 
-    mp_dequant #(.DqLatency(DqLatency), .AccWidth(AccWidth), .RowIdxW(RowIdxW), .EW(EW)) u_out (
+    mp_dequant #(.DqLatency(DqLatency), .AccWidth(PW), .RowIdxW(RowIdxW), .EW(EW)) u_out (
       .clk_i, .rst_ni, .en_i,
       .valid_i(south[ChW-1]), .final_i(1'b1),
       .row_i(south[64 +: RowIdxW]), .acc_i(south[32 +: 32]),
-      .p_i({AccWidth{1'b0}}), .pn_i({AccWidth{1'b0}}), .post_row_i(south[31:0]), .post_col_i(cpost),
+      .p_i({PW{1'b0}}), .pn_i({PW{1'b0}}), .post_row_i(south[31:0]), .post_col_i(cpost),
       .valid_o(out_valid_o[c]), .final_o(out_final_o[c]),
       .row_o(out_row_o[c*RowIdxW +: RowIdxW]), .acc_o(out_acc_o[c*32 +: 32]),
-      .p_o(out_p_o[c*AccWidth +: AccWidth]), .pn_o(out_pn_o[c*AccWidth +: AccWidth])
+      .p_o(out_p[c*PW +: PW]), .pn_o(out_pn[c*PW +: PW])
     );
   end
 endmodule

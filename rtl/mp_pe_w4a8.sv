@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // mp_pe_w4a8: shift-and-add product of a 4-bit weight (int4, uint4 with zero
-// point, or e2m1) and an int8 activation (docs/pe.md, W4A8).
+// point, or e2m1) and a signed integer activation: int8 (docs/pe.md, w4a8) or the
+// AlignBits-bit integer of the edge pre-aligner (w4a16, rtl/mp_align.sv).
 //
 // Parameters:
 //   WeightFmt  mpq_fmt_t code of the weight: 0 e2m1, 6 int4, 7 uint4.
 //   HasZero    1: uint4 codes with a zero point; the effective weight is q - z.
-//   ProdW      width of the signed product (12 covers every case: |w_eff| <= 15, |a| <= 128).
+//   AW         activation integer width (8 for int8; AlignBits for w4a16).
+//   ProdW      width of the signed product, >= AW + 4 (|w_eff| <= 15, |a| <= 2^(AW-1)).
 //
 // The effective weight (int4 q; uint4 q - z; e2m1 2*value) is split into sign and a
 // 4-bit magnitude; each magnitude bit selects a shifted copy of the activation and
@@ -15,11 +17,12 @@
 module mp_pe_w4a8 #(
   parameter int WeightFmt = 6,
   parameter int HasZero = 0,
+  parameter int AW = 8,
   parameter int ProdW = 12
 ) (
   input  logic [3:0]              w_i,
   input  logic [3:0]              z_i,
-  input  logic [7:0]              a_i,
+  input  logic [AW-1:0]           a_i,
   output logic signed [ProdW-1:0] prod_o
 );
   logic              neg;
@@ -54,7 +57,7 @@ module mp_pe_w4a8 #(
   end
 
   always_comb begin
-    a_ext = {{(ProdW - 8){a_i[7]}}, a_i};
+    a_ext = {{(ProdW - AW){a_i[AW-1]}}, a_i};
     sum = '0;
     if (mag[0]) sum = sum + a_ext;
     if (mag[1]) sum = sum + (a_ext <<< 1);

@@ -34,9 +34,12 @@ module mp_top #(
   localparam int WW = (WeightFmt == 6 || WeightFmt == 7 || WeightFmt == 0) ? 4 :
                                (WeightFmt == 1 || WeightFmt == 2) ? 6 :
                                (WeightFmt >= 10) ? 16 : 8,
-  localparam int AW = (ActFmt == 6 || ActFmt == 7 || ActFmt == 0) ? 4 :
+  localparam int ACodeW = (ActFmt == 6 || ActFmt == 7 || ActFmt == 0) ? 4 :
                                (ActFmt == 1 || ActFmt == 2) ? 6 :
                                (ActFmt >= 10) ? 16 : 8,
+  // activation lane width into the array: w4a16 (align) carries the pre-aligned
+  // AlignBits-bit integer of mp_align, every other type the element code
+  localparam int AW = (PeType == 1) ? AlignBits : ACodeW,
   localparam int RowIdxW = 16
 ) (
   input  logic                          clk_i,
@@ -48,7 +51,7 @@ module mp_top #(
   input  logic [7:0]                    flags_i,
   input  logic [15:0]                   load_row_i,
   input  logic [31:0]                   m_post_i,
-  input  logic [Rows*AW-1:0]            a_code_i,
+  input  logic [Rows*ACodeW-1:0]        a_code_i,
   input  logic [Rows-1:0]               a_valid_i,
   input  logic [Rows*32-1:0]            a_scale_i,
   input  logic [Rows*16-1:0]            a_align_i,
@@ -74,9 +77,45 @@ module mp_top #(
   output logic [Rows*Cols*AccWidth-1:0] st_pn_o,
   output logic [Rows*Cols*32-1:0]       st_acc_o
 );
-  localparam int ProdW = (PeType == 0) ? 12 : 16;
-  localparam int ProdExp = WLsb + ALsb;
+  // Signed product width per PE type (docs/pe.md): magnitude bits of the fixed-point
+  // view (numerics.md 3.1: e2m1 2v <= 12, e2m3 60, e3m2 448, e4m3 229376, e5m2 7*2^29)
+  // of weight and activation, plus a sign bit.
+  localparam int WMagW = (WeightFmt == 0) ? 4 : (WeightFmt == 1) ? 6 : (WeightFmt == 2) ? 9 :
+                         (WeightFmt == 3) ? 18 : (WeightFmt == 4) ? 33 : 8;
+  localparam int AMagW = (ActFmt == 0) ? 4 : (ActFmt == 1) ? 6 : (ActFmt == 2) ? 9 :
+                         (ActFmt == 3) ? 18 : (ActFmt == 4) ? 33 : 8;
+  localparam int ProdW = (PeType == 0) ? 12 :
+                         (PeType == 1) ? AlignBits + 4 :
+                         (PeType == 2 || PeType == 3) ? AMagW + 5 :
+                         (PeType == 5) ? WMagW + AMagW + 1 : 16;
+  // LSB exponent of p; align: WLsb + E - F with F = AlignBits - 2, the per-group
+  // 2^E travelling in the activation scale lane (mp_align)
+  localparam int ProdExp = (PeType == 1) ? WLsb - (AlignBits - 2) : WLsb + ALsb;
   localparam int EW = 10;
+
+  // ---- activation lanes into the array; w4a16: the edge pre-aligner, one per
+  // row, combinational on the unskewed lanes (docs/pe.md, numerics.md 3.5)
+  logic [Rows*AW-1:0] a_code;
+  logic [Rows*32-1:0] a_scale;
+  logic               unused_a;
+  if (PeType == 1) begin : g_align
+    if (AccMode != 2 || ACodeW != 16) begin : g_bad_mode
+      // elaboration error in every tool: w4a16 is implemented for accumulate = align
+      mp_w4a16_needs_accumulate_align u_unsupported ();
+    end
+    for (genvar r = 0; r < Rows; r++) begin : g_row
+      mp_align #(.ActFmt(ActFmt), .AlignBits(AlignBits)) u_align (
+        .code_i(a_code_i[r*ACodeW +: 16]), .e_i(a_align_i[r*16 +: 16]),
+        .a_o(a_code[r*AW +: AW]), .scale_o(a_scale[r*32 +: 32])
+      );
+    end
+    // align activations (fp16/bf16 schemes) carry no block scale: s_a = 1
+    assign unused_a = ^a_scale_i;
+  end else begin : g_no_align
+    assign a_code   = a_code_i;
+    assign a_scale  = a_scale_i;
+    assign unused_a = ^a_align_i;
+  end
 
   logic [Cols*4-1:0] w_zero;
   logic [Cols*4-1:0] unused_zero_hi;
@@ -94,30 +133,30 @@ module mp_top #(
     assign ctl[mp_pkg::CtlFoldFirst] = flags_i[2];
     assign ctl[mp_pkg::CtlFoldLast]  = flags_i[4];
     mp_array_os #(.Rows(Rows), .Cols(Cols), .PeType(PeType), .WeightFmt(WeightFmt),
-                  .HasZero(HasZero), .Amx(Amx), .WW(WW), .AW(AW),
+                  .ActFmt(ActFmt), .HasZero(HasZero), .Amx(Amx), .WW(WW), .AW(AW),
                   .ProdW(ProdW), .AccWidth(AccWidth), .ProdExp(ProdExp),
                   .DqLatency(DqLatency), .RowIdxW(RowIdxW), .EW(EW)) u_array (
       .clk_i, .rst_ni, .en_i, .ctl_i(ctl),
-      .a_code_i, .a_valid_i, .a_scale_i, .a_post_i,
+      .a_code_i(a_code), .a_valid_i, .a_scale_i(a_scale), .a_post_i,
       .w_code_i, .w_valid_i, .w_scale_i, .w_scale_n_i, .w_zero_i(w_zero), .w_post_i,
       .out_valid_o, .out_final_o, .out_row_o, .out_acc_o, .out_p_o, .out_pn_o,
       .st_p_o, .st_pn_o, .st_acc_o
     );
-    assign unused_in = ^{load_i, flags_i[7:5], flags_i[3], load_row_i, m_post_i, a_align_i,
+    assign unused_in = ^{load_i, flags_i[7:5], flags_i[3], load_row_i, m_post_i, unused_a,
                          pin_p_i, pin_pn_i, pin_acc_i, unused_zero_hi};
   end else begin : g_ws
     mp_array_ws #(.Rows(Rows), .Cols(Cols), .PeType(PeType), .WeightFmt(WeightFmt),
-                  .HasZero(HasZero), .Amx(Amx), .WW(WW), .AW(AW),
+                  .ActFmt(ActFmt), .HasZero(HasZero), .Amx(Amx), .WW(WW), .AW(AW),
                   .ProdW(ProdW), .AccWidth(AccWidth), .ProdExp(ProdExp),
-                  .DqLatency(DqLatency), .RowIdxW(RowIdxW), .EW(EW)) u_array (
+                  .DqEdge(DqEdge), .DqLatency(DqLatency), .RowIdxW(RowIdxW), .EW(EW)) u_array (
       .clk_i, .rst_ni, .en_i, .valid_i, .load_i, .flags_i, .load_row_i, .m_post_i,
-      .a_code_i, .a_scale_i,
+      .a_code_i(a_code), .a_scale_i(a_scale),
       .w_code_i, .w_valid_i, .w_scale_i, .w_scale_n_i, .w_zero_i(w_zero), .w_post_i,
       .pin_p_i, .pin_pn_i, .pin_acc_i,
       .out_valid_o, .out_final_o, .out_row_o, .out_acc_o, .out_p_o, .out_pn_o,
       .st_p_o, .st_pn_o, .st_acc_o
     );
-    assign unused_in = ^{a_valid_i, a_post_i, a_align_i, unused_zero_hi};
+    assign unused_in = ^{a_valid_i, a_post_i, unused_a, unused_zero_hi};
   end
 endmodule
 

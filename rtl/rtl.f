@@ -12,3 +12,9 @@ mp_dequant.sv
 mp_array_os.sv
 mp_array_ws.sv
 mp_top.sv
+mp_pe_dq.sv
+mp_pe_fp16.sv
+mp_fp_fixed.sv
+mp_pe_fp4.sv
+mp_pe_fp8.sv
+mp_align.sv

@@ -20,16 +20,22 @@ lint() { # name, args...
 		fail=$((fail + 1)); echo "FAIL lint $name:"; echo "$out" | head -20
 	fi
 }
-for t in mp_skew mp_pe_w4a8 mp_pe_int8 mp_pe_prod mp_pe_os mp_pe_ws mp_dequant \
-         mp_array_os mp_array_ws mp_top; do
+for t in mp_skew mp_pe_w4a8 mp_pe_int8 mp_fp_fixed mp_pe_fp4 mp_pe_fp8 mp_align mp_pe_prod \
+         mp_pe_dq mp_pe_fp16 mp_pe_os mp_pe_ws mp_dequant mp_array_os mp_array_ws mp_top; do
 	lint "$t" -Irtl rtl/mp_pkg.sv --top-module "$t" "rtl/$t.sv"
 done
 . tests/xcheck/lib.sh
-for base in mixpe-w4a8 mixpe-w4a8-fp4 int8-mac; do
+for base in mixpe-w4a8 mixpe-w4a8-fp4 int8-mac fp4-fp8 amxfp4 nvfp4 zqfp-w4a8 fp8-mac \
+            mixpe-w4a16 mixpe-w4a16-bf16 fp16-mac ws-w4a8-edge; do
 	for asym in false true; do
 		[ $asym = true ] && [ $base != mixpe-w4a8 ] && continue
 		for df in os ws; do
-			for size in "4 4" "6 10"; do
+			# edge dequant exists for ws only (the config rejects os + edge)
+			[ $base = ws-w4a8-edge ] && [ $df = os ] && continue
+			# edge dequant needs group % rows == 0: 8x4 instead of 6x10
+			sizes=("4 4" "6 10")
+			[ $base = ws-w4a8-edge ] && sizes=("4 4" "8 4")
+			for size in "${sizes[@]}"; do
 				read -r r c <<<"$size"
 				n=$base-$df-${r}x$c$([ $asym = true ] && echo -asym)
 				grp=$(sed -n 's/^group *= *//p' "configs/$base.ini")
@@ -41,6 +47,20 @@ for base in mixpe-w4a8 mixpe-w4a8-fp4 int8-mac; do
 				lint "mp_top[$n]" -F rtl/rtl.f --top-module mp_top $g
 			done
 		done
+	done
+done
+# pairs without a preset of their own: a preset with the activation scheme replaced
+for v in "nvfp4-fp4fp4|nvfp4|nvfp4" "fp8-mac-e5m2|fp8-mac|mxfp8_e5m2"; do
+	IFS='|' read -r n base asch <<<"$v"
+	for df in os ws; do
+		grp=$(sed -n 's/^group *= *//p' "configs/$base.ini")
+		mk_cfg "$D/$n-$df.ini" "configs/$base.ini" 4 4 "$df" "$grp" false 1
+		sed -i "s/^ascheme *=.*/ascheme = $asch/" "$D/$n-$df.ini"
+		"$M" config "$D/$n-$df.ini" --emit-svh "$D/$n-$df.svh" >/dev/null ||
+			{ fail=$((fail + 1)); echo "FAIL lint $n-$df: config"; continue; }
+		g=$(sed -n 's/^localparam int  *\([A-Za-z0-9_]*\) *= *\(-\{0,1\}[0-9]*\);.*/-G\1=\2/p' "$D/$n-$df.svh")
+		# shellcheck disable=SC2086
+		lint "mp_top[$n-$df]" -F rtl/rtl.f --top-module mp_top $g
 	done
 done
 echo "$pass passed, $fail failed"

@@ -28,12 +28,31 @@ const char *mps_verify_unsupported(const mps_cfg_t *cfg)
 {
 	mps_pe_type_t t = mps_cfg_pe_type(cfg);
 
-	if (t != MPS_PE_W4A8 && t != MPS_PE_INT8)
+	if (t != MPS_PE_W4A8 && t != MPS_PE_INT8 && t != MPS_PE_FP16 && t != MPS_PE_FP4FP8 &&
+	    t != MPS_PE_FP4FP4 && t != MPS_PE_FP8 && t != MPS_PE_W4A16)
 		return mps_pe_type_name(t);
-	if (cfg->dq_place == MPS_DQ_EDGE)
-		return "dequant placement = edge";
-	if (cfg->accumulate != MPQ_ACC_FP32)
-		return cfg->accumulate == MPQ_ACC_EXACT ? "accumulate = exact" : "accumulate = align";
+	/* w4a16 (rtl/mp_align.sv): only the pre-aligned path; fp16 activations on
+	 * their 40-bit fixed-point view (accumulate = fp32) have no RTL datapath */
+	if (t == MPS_PE_W4A16 && cfg->accumulate != MPQ_ACC_ALIGN)
+		return "w4a16 without accumulate = align";
+	if (t != MPS_PE_W4A16 && cfg->accumulate == MPQ_ACC_ALIGN)
+		return "accumulate = align";
+	/* mp_pe_int8 multiplies two signed int8 codes: no zero point (the lane
+	 * carries 4 bits), no int4 code */
+	if (t == MPS_PE_INT8 && (cfg->weight != MPQ_INT8 || cfg->wq.asym))
+		return "int8 multiplier with uint8 (zero point) or int4 weights";
+	/* the RTL dequant units take one group end per cycle (docs/timing.md 2.4) */
+	if (cfg->dq_interval != 1)
+		return "dequant interval != 1";
+	/* the ws edge dequant unit (rtl/mp_array_ws.sv) uses the constant LSB
+	 * exponent WLsb + ALsb and has no regression case with AMXFP4's second
+	 * partial sum */
+	if (cfg->dq_place == MPS_DQ_EDGE && cfg->accumulate == MPQ_ACC_ALIGN)
+		return "dequant placement = edge with accumulate = align";
+	if (cfg->dq_place == MPS_DQ_EDGE && cfg->wq.scheme == MPQ_S_AMXFP4)
+		return "dequant placement = edge with AMXFP4 weights";
+	if (cfg->accumulate == MPQ_ACC_EXACT)
+		return "accumulate = exact";
 	if (cfg->rows > 64 || cfg->cols > 64)
 		return "arrays larger than 64x64 (verification builds)";
 	return NULL;

@@ -70,6 +70,7 @@ struct Buf {
 	}
 	int64_t sget(unsigned lsb, unsigned width) const
 	{
+		if (width == 0) return 0; /* no partial sum (fp16 MAC: AccWidth 0) */
 		uint64_t v = get(lsb, width);
 		if (width < 64 && (v >> (width - 1) & 1u)) v |= ~0ull << width;
 		return (int64_t)v;

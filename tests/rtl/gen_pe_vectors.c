@@ -1,13 +1,23 @@
 /* tests/rtl/gen_pe_vectors.c - vectors for the iverilog PE tests
  * (tests/rtl/tb_pe.sv), computed with the golden model (model/: mpq_fixed,
- * mpq_fl32_scale) independently of the RTL.
+ * mpq_decode, mpq_fl32_scale) independently of the RTL.
  *
- *   gen_pe_vectors prod FMT         every (weight, zero, activation) product:
- *                                   "w z a prod" (hex; prod as 16-bit two's complement)
- *   gen_pe_vectors seq FMT N SEED   N random cycles of one OS PE (timing.md 2.2):
- *                                   "ctl a a_scale w w_scale z p acc" (hex)
- * FMT: int4 | uint4 (with zero point) | e2m1 (weights x int8) | int8 (x int8).
+ *   gen_pe_vectors prod WFMT AFMT            every (weight, zero, activation) product:
+ *                                            "w z a prod" (hex; prod 64-bit two's complement)
+ *   gen_pe_vectors seq WFMT AFMT AMX N SEED  N random cycles of one OS PE (timing.md 2.2):
+ *                                            "ctl a a_scale w w_scale w_scale_n z p pn acc"
+ *                                            (hex); AMX = 1: AMXFP4 sign-split p / pn
+ *   gen_pe_vectors align AFMT BITS SEED      the edge pre-aligner (numerics.md 3.5) on
+ *                                            every finite fp16/bf16 code, each with three
+ *                                            group exponents E >= ilogb(a):
+ *                                            "code E a_int scale" (hex, a_int 64-bit)
+ * WFMT: int4 | uint4 (with zero point) | e2m1 | int8 | e4m3 | e5m2.
+ * AFMT: int8 | e2m1 | e2m3 | e3m2 | e4m3 | e5m2 | aN (an N-bit pre-aligned integer,
+ *       the w4a16 PE's input: prod uses 512 random values plus the extremes).
+ * Weight and activation codes that are not finite are skipped (traces never
+ * carry them).
  */
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,55 +47,151 @@ static uint32_t bits(float f)
 	return b;
 }
 
+typedef struct {
+	const char *name;
+	mpq_fmt_t f;
+	unsigned bits;
+} fmt_t;
+
+static const fmt_t fmts[] = {
+	{ "int4", MPQ_INT4, 4 }, { "uint4", MPQ_UINT4, 4 }, { "e2m1", MPQ_E2M1, 4 },
+	{ "int8", MPQ_INT8, 8 }, { "e2m3", MPQ_E2M3, 6 }, { "e3m2", MPQ_E3M2, 6 },
+	{ "e4m3", MPQ_E4M3, 8 }, { "e5m2", MPQ_E5M2, 8 }, { "fp16", MPQ_FP16, 16 },
+	{ "bf16", MPQ_BF16, 16 },
+};
+
+/* Format by name; "aN" (aligned N-bit integer) gives abits = N, f = -1. */
+static int find_fmt(const char *s, fmt_t *out, unsigned *abits)
+{
+	*abits = 0;
+	if (s[0] == 'a' && s[1] >= '0' && s[1] <= '9') {
+		*abits = (unsigned)atoi(s + 1);
+		if (*abits < 3 || *abits > 32)
+			return -1;
+		out->name = s;
+		out->f = (mpq_fmt_t)-1;
+		out->bits = *abits;
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof fmts / sizeof fmts[0]; i++)
+		if (!strcmp(s, fmts[i].name)) {
+			*out = fmts[i];
+			return 0;
+		}
+	return -1;
+}
+
 static int64_t weff(mpq_fmt_t wf, uint32_t w, uint32_t z)
 {
 	int64_t v = mpq_fixed(wf, w);
 	return wf == MPQ_UINT4 ? v - (int64_t)z : v;
 }
 
+/* The activation integer of code a: fixed view, or the aligned integer itself. */
+static int64_t aint(const fmt_t *af, unsigned abits, uint32_t a)
+{
+	if (abits)
+		return (int64_t)((uint64_t)a << (64 - abits)) >> (64 - abits);
+	return mpq_fixed(af->f, a);
+}
+
+static int afinite(const fmt_t *af, unsigned abits, uint32_t a)
+{
+	return abits || mpq_is_finite(af->f, a);
+}
+
+/* A random activation code (finite) or aligned integer. */
+static uint32_t rnd_a(const fmt_t *af, unsigned abits)
+{
+	uint32_t a;
+	if (abits) {
+		int64_t lim = ((int64_t)1 << (abits - 1)) - 1, v;
+		v = (int64_t)(((uint64_t)rnd() << 16 ^ rnd()) % (uint64_t)(2 * lim + 1)) - lim;
+		return (uint32_t)v & (uint32_t)(((uint64_t)1 << abits) - 1);
+	}
+	do
+		a = rnd() & ((1u << af->bits) - 1u);
+	while (!mpq_is_finite(af->f, a));
+	return a;
+}
+
+static int gen_align(const fmt_t *af, unsigned nb, unsigned long seed)
+{
+	const int F = (int)nb - 2;
+	rng ^= seed * 0x9E3779B97F4A7C15ull;
+	for (uint32_t c = 0; c < 65536; c++) {
+		if (!mpq_is_finite(af->f, c))
+			continue;
+		double v = mpq_decode(af->f, c);
+		int lo = v != 0.0 ? ilogb(v) : -20;
+		int es[3] = { lo, lo + 1 + (int)(rnd() % 4), lo + (int)(rnd() % (unsigned)(F + 4)) };
+		for (int i = 0; i < 3; i++) {
+			int E = es[i];
+			if (af->f == MPQ_FP16 && E > 15)
+				E = 15 > lo ? 15 : lo;
+			if (E > 127)
+				E = 127;
+			double t = v != 0.0 ? floor(ldexp(fabs(v), F - E)) : 0.0;
+			int64_t x = (int64_t)(v < 0.0 ? -t : t);
+			printf("%04x %04x %016llx %08x\n", c, (unsigned)E & 0xffffu,
+			       (unsigned long long)x, bits(ldexpf(1.0f, E)));
+		}
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	mpq_fmt_t wf;
-	unsigned wbits;
+	fmt_t wfd, afd;
+	unsigned wab, abits;
 
-	if (argc < 3) {
-		fprintf(stderr, "usage: gen_pe_vectors prod|seq FMT [N SEED]\n");
+	if (argc == 5 && !strcmp(argv[1], "align")) {
+		if (find_fmt(argv[2], &afd, &abits) || abits ||
+		    (afd.f != MPQ_FP16 && afd.f != MPQ_BF16)) {
+			fprintf(stderr, "gen_pe_vectors: align needs fp16 or bf16\n");
+			return 2;
+		}
+		return gen_align(&afd, (unsigned)atoi(argv[3]), strtoul(argv[4], NULL, 0));
+	}
+	if (argc < 4 || find_fmt(argv[2], &wfd, &wab) || wab || find_fmt(argv[3], &afd, &abits)) {
+		fprintf(stderr, "usage: gen_pe_vectors prod|seq WFMT AFMT [AMX N SEED] | "
+		                "align AFMT BITS SEED\n");
 		return 2;
 	}
-	if (!strcmp(argv[2], "int4"))
-		wf = MPQ_INT4, wbits = 4;
-	else if (!strcmp(argv[2], "uint4"))
-		wf = MPQ_UINT4, wbits = 4;
-	else if (!strcmp(argv[2], "e2m1"))
-		wf = MPQ_E2M1, wbits = 4;
-	else if (!strcmp(argv[2], "int8"))
-		wf = MPQ_INT8, wbits = 8;
-	else {
-		fprintf(stderr, "gen_pe_vectors: unknown format %s\n", argv[2]);
-		return 2;
-	}
-	const unsigned nz = wf == MPQ_UINT4 ? 16 : 1;
-	const int e = mpq_fixed_lsb(wf) + mpq_fixed_lsb(MPQ_INT8);
+	const mpq_fmt_t wf = wfd.f;
+	const unsigned wbits = wfd.bits, nz = wf == MPQ_UINT4 ? 16 : 1;
+	const int e = mpq_fixed_lsb(wf) + (abits ? -(int)(abits - 2) : mpq_fixed_lsb(afd.f));
 
 	if (!strcmp(argv[1], "prod")) {
+		unsigned na = abits ? 512 + 6 : 1u << afd.bits;
 		for (uint32_t w = 0; w < (1u << wbits); w++)
-			for (uint32_t z = 0; z < nz; z++)
-				for (uint32_t a = 0; a < 256; a++) {
-					int64_t p = weff(wf, w, z) * mpq_fixed(MPQ_INT8, a);
-					printf("%x %x %02x %04x\n", w, z, a, (unsigned)(p & 0xffff));
+			for (uint32_t z = 0; z < nz && mpq_is_finite(wf, w); z++)
+				for (uint32_t i = 0; i < na; i++) {
+					uint32_t a = i;
+					if (abits) { /* extremes, then random values */
+						const int64_t lim = ((int64_t)1 << (abits - 1)) - 1;
+						const int64_t ext[6] = { 0, 1, -1, lim, -lim, -lim - 1 };
+						a = i < 6 ? (uint32_t)ext[i] & (uint32_t)(((uint64_t)1 << abits) - 1)
+						          : rnd_a(&afd, abits);
+					}
+					if (!afinite(&afd, abits, a))
+						continue;
+					int64_t p = weff(wf, w, z) * aint(&afd, abits, a);
+					printf("%x %x %x %016llx\n", w, z, a, (unsigned long long)p);
 				}
 		return 0;
 	}
-	if (strcmp(argv[1], "seq") || argc < 5) {
-		fprintf(stderr, "usage: gen_pe_vectors seq FMT N SEED\n");
+	if (strcmp(argv[1], "seq") || argc < 7) {
+		fprintf(stderr, "usage: gen_pe_vectors seq WFMT AFMT AMX N SEED\n");
 		return 2;
 	}
-	unsigned long n = strtoul(argv[3], NULL, 0);
-	rng ^= strtoull(argv[4], NULL, 0) * 0x9E3779B97F4A7C15ull;
-	int64_t p = 0;
+	const int amx = atoi(argv[4]);
+	unsigned long n = strtoul(argv[5], NULL, 0);
+	rng ^= strtoull(argv[6], NULL, 0) * 0x9E3779B97F4A7C15ull;
+	int64_t p = 0, pn = 0;
 	float acc = 0.0f;
 	unsigned glen = 0, gpos = 0, groups_in_fold = 0, gi = 0;
-	uint32_t z = 0, ws = 0, as = 0;
+	uint32_t z = 0, ws = 0, wsn = 0, as = 0;
 	for (unsigned long i = 0; i < n; i++) {
 		unsigned valid = (rnd() % 8) != 0, ctl = 0;
 		uint32_t a = 0, w = 0;
@@ -98,22 +204,32 @@ int main(int argc, char **argv)
 				/* scales: fp16-like values, 2^-8 .. 2^7, random sign for s_a */
 				ws = bits((float)((rnd() % 2048) + 1) / 1024.0f *
 				          (float)(1 << (rnd() % 8)) / 256.0f);
+				wsn = amx ? bits((float)((rnd() % 2048) + 1) / 1024.0f *
+				                 (float)(1 << (rnd() % 8)) / 256.0f) : 0;
 				as = bits((float)((rnd() % 2048) + 1) / 1024.0f / 64.0f) |
 				     ((rnd() & 1u) << 31);
 			}
-			a = rnd() & 0xffu;
-			w = rnd() & ((1u << wbits) - 1u);
+			a = rnd_a(&afd, abits);
+			do
+				w = rnd() & ((1u << wbits) - 1u);
+			while (!mpq_is_finite(wf, w));
 			ctl |= 1u;                                   /* valid */
 			ctl |= (gpos == 0) ? 2u : 0u;                /* group first */
 			ctl |= (gpos == glen - 1) ? 4u : 0u;         /* group last */
 			ctl |= (gi == 0) ? 8u : 0u;                  /* fold's first group */
-			int64_t ps = ((ctl & 2u) ? 0 : p) + weff(wf, w, z) * mpq_fixed(MPQ_INT8, a);
+			int64_t prod = weff(wf, w, z) * aint(&afd, abits, a);
+			int neg = amx && ((w >> (wbits - 1)) & 1u); /* AMXFP4: sign-1 weights */
+			int64_t ps = ((ctl & 2u) ? 0 : p) + (neg ? 0 : prod);
+			int64_t pns = ((ctl & 2u) ? 0 : pn) + (neg ? prod : 0);
 			if (ctl & 4u) {
 				float d = mpq_fl32_scale(ps, e, f32(ws), f32(as));
 				acc = ((ctl & 8u) ? 0.0f : acc) + d;
-				p = 0;
+				if (amx)
+					acc = acc + mpq_fl32_scale(pns, e, f32(wsn), f32(as));
+				p = pn = 0;
 			} else {
 				p = ps;
+				pn = pns;
 			}
 			if (++gpos == glen) {
 				gpos = 0;
@@ -121,8 +237,8 @@ int main(int argc, char **argv)
 					gi = 0;
 			}
 		}
-		printf("%x %02x %08x %x %08x %x %016llx %08x\n", ctl, a, as, w, ws, z,
-		       (unsigned long long)p, bits(acc));
+		printf("%x %x %08x %x %08x %08x %x %016llx %016llx %08x\n", ctl, a, as, w, ws, wsn,
+		       z, (unsigned long long)p, (unsigned long long)pn, bits(acc));
 	}
 	return 0;
 }

@@ -1,15 +1,20 @@
 // tests/rtl/tb_pe.sv - self-checking PE-level test (iverilog -g2012; also runs
 // under Verilator --binary): (1) every weight x zero point x activation product
 // of mp_pe_prod against +prod=FILE, (2) a random sequence of groups through one
-// output-stationary PE (mp_pe_os: shift-add product, group partial sum, in-PE
-// dequant fl32(P 2^e s_w s_a), FP32 accumulation) against +seq=FILE. Vectors come
-// from tests/rtl/gen_pe_vectors.c (golden model). $fatal on any mismatch.
+// output-stationary PE (mp_pe_os: product unit, group partial sum p (AMXFP4:
+// p for sign-0 weights, pn for sign-1 weights), in-PE dequant fl32(P 2^e s_w s_a)
+// (AMXFP4: then fl32(Pn 2^e s_wn s_a)), FP32 accumulation) against +seq=FILE.
+// Vectors come from tests/rtl/gen_pe_vectors.c (golden model). $fatal on any
+// mismatch.
 `timescale 1ns/1ps
 module tb_pe;
   parameter int PeType = 0;
   parameter int WeightFmt = 6;
+  parameter int ActFmt = 8;
   parameter int HasZero = 0;
+  parameter int Amx = 0;
   parameter int WW = 4;
+  parameter int AW = 8;
   parameter int ProdW = 12;
   parameter int AccWidth = 24;
   parameter int ProdExp = 0;
@@ -17,37 +22,38 @@ module tb_pe;
   // ---- (1) products -------------------------------------------------------
   logic [WW-1:0] w;
   logic [3:0] z;
-  logic [7:0] a;
+  logic [AW-1:0] a;
   logic signed [ProdW-1:0] prod;
-  mp_pe_prod #(.PeType(PeType), .WeightFmt(WeightFmt), .HasZero(HasZero), .WW(WW), .AW(8),
-               .ProdW(ProdW)) u_prod (.w_i(w), .z_i(z), .a_i(a), .prod_o(prod));
+  mp_pe_prod #(.PeType(PeType), .WeightFmt(WeightFmt), .ActFmt(ActFmt), .HasZero(HasZero),
+               .WW(WW), .AW(AW), .ProdW(ProdW)) u_prod (.w_i(w), .z_i(z), .a_i(a), .prod_o(prod));
 
   // ---- (2) one OS PE ----------------------------------------------------------
   logic clk, rst_n;
   logic [4:0] ctl;
-  logic [31:0] as, ws;
+  logic [31:0] as, ws, wsn;
   logic [WW-1:0] pw;
   logic [3:0] pz;
-  logic [7:0] pa;
-  logic [4+32+8-1:0] row_i, row_o;
+  logic [AW-1:0] pa;
+  logic [5+32+AW-1:0] row_i, row_o;
   logic [4+64+WW-1:0] col_i, col_o;
   logic signed [AccWidth-1:0] p, pn;
   logic [31:0] acc;
   assign row_i = {ctl, as, pa};
-  assign col_i = {pz, 32'h3f80_0000, ws, pw};
-  mp_pe_os #(.PeType(PeType), .WeightFmt(WeightFmt), .HasZero(HasZero), .Amx(0), .WW(WW),
-             .AW(8), .ProdW(ProdW), .AccWidth(AccWidth), .ProdExp(ProdExp), .EW(10)) u_pe (
+  assign col_i = {pz, wsn, ws, pw};
+  mp_pe_os #(.PeType(PeType), .WeightFmt(WeightFmt), .ActFmt(ActFmt), .HasZero(HasZero),
+             .Amx(Amx), .WW(WW), .AW(AW), .ProdW(ProdW), .AccWidth(AccWidth),
+             .ProdExp(ProdExp), .EW(10)) u_pe (
     .clk_i(clk), .rst_ni(rst_n), .en_i(1'b1), .row_i, .col_i, .row_o, .col_o,
     .p_o(p), .pn_o(pn), .acc_o(acc)
   );
 
   integer fd, n, errors, checked, steps;
   reg [1023:0] path;
-  reg [31:0] vw, vz, va, vprod, vctl, vas, vws, vacc;
-  reg [63:0] vp;
+  reg [31:0] vw, vz, va, vctl, vas, vws, vwsn, vacc;
+  reg [63:0] vp, vpn, vprod;
   initial begin
     errors = 0; checked = 0; steps = 0;
-    clk = 0; rst_n = 1; ctl = 0; as = 0; ws = 0; pw = 0; pz = 0; pa = 0;
+    clk = 0; rst_n = 1; ctl = 0; as = 0; ws = 0; wsn = 0; pw = 0; pz = 0; pa = 0;
     w = 0; z = 0; a = 0;
     if (!$value$plusargs("prod=%s", path)) $fatal(1, "tb_pe: +prod=FILE missing");
     fd = $fopen(path, "r");
@@ -55,17 +61,18 @@ module tb_pe;
     while (!$feof(fd)) begin
       n = $fscanf(fd, "%h %h %h %h\n", vw, vz, va, vprod);
       if (n == 4) begin
-        w = vw[WW-1:0]; z = vz[3:0]; a = va[7:0];
+        w = vw[WW-1:0]; z = vz[3:0]; a = va[AW-1:0];
         #1;
         checked = checked + 1;
-        if (16'(prod) !== vprod[15:0]) begin
+        if (64'(prod) !== vprod) begin
           errors = errors + 1;
           if (errors < 10) $display("MISMATCH prod w=%h z=%h a=%h: got %h expected %h", w, z, a,
-                                    16'(prod), vprod[15:0]);
+                                    64'(prod), vprod);
         end
       end
     end
     $fclose(fd);
+    if (checked == 0) $fatal(1, "FAIL: tb_pe: no product vectors");
     if (errors != 0) $fatal(1, "FAIL: tb_pe products: %0d of %0d wrong", errors, checked);
 
     if (!$value$plusargs("seq=%s", path)) $fatal(1, "tb_pe: +seq=FILE missing");
@@ -74,23 +81,25 @@ module tb_pe;
     #1 rst_n = 0;
     #1 rst_n = 1;
     while (!$feof(fd)) begin
-      n = $fscanf(fd, "%h %h %h %h %h %h %h %h\n", vctl, va, vas, vw, vws, vz, vp, vacc);
-      if (n == 8) begin
+      n = $fscanf(fd, "%h %h %h %h %h %h %h %h %h %h\n", vctl, va, vas, vw, vws, vwsn, vz, vp,
+                  vpn, vacc);
+      if (n == 10) begin
         // bench ctl bits: valid, g_first, g_last, fold_first -> mp_pkg Ctl* positions
         ctl = {1'b0, vctl[3], vctl[2], vctl[1], vctl[0]};
-        pa = va[7:0]; as = vas; pw = vw[WW-1:0]; ws = vws; pz = vz[3:0];
+        pa = va[AW-1:0]; as = vas; pw = vw[WW-1:0]; ws = vws; wsn = vwsn; pz = vz[3:0];
         #4 clk = 1;
         #1;
         steps = steps + 1;
-        if ((64'(p) !== vp) || (acc !== vacc)) begin
+        if ((64'(p) !== vp) || (64'(pn) !== vpn) || (acc !== vacc)) begin
           errors = errors + 1;
-          if (errors < 10) $display("MISMATCH step %0d: p %h acc %h, expected p %h acc %h",
-                                    steps, 64'(p), acc, vp, vacc);
+          if (errors < 10) $display("MISMATCH step %0d: p %h pn %h acc %h, expected p %h pn %h acc %h",
+                                    steps, 64'(p), 64'(pn), acc, vp, vpn, vacc);
         end
         #4 clk = 0;
       end
     end
     $fclose(fd);
+    if (steps == 0) $fatal(1, "FAIL: tb_pe: no sequence vectors");
     if (errors != 0) $fatal(1, "FAIL: tb_pe sequence: %0d of %0d steps wrong", errors, steps);
     $display("PASS: tb_pe %0d products, %0d PE steps", checked, steps);
     $finish;

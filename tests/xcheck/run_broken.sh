@@ -9,6 +9,9 @@
 #             mp_fl32_scale also does the output unit's post scale; in this
 #             trace most group terms P*s_w are exact, the post scale never is)
 #   skew      a PE of row 1 (the skewed row) first
+#   fp16_sign (fp16 MAC, os 4x4, fp16 trace) pe.acc of PE(r,c) at a MAC cycle
+#             T_f + k + r + c whose pair has a negative non-zero weight and a
+#             non-zero activation (the first product whose sign flips)
 # A variant that is not caught counts as failed.  Prints "N passed, N failed".
 set -u
 cd "$(dirname "$0")/../.."
@@ -19,12 +22,34 @@ export MPSIM_VL_OPT=${MPSIM_VL_OPT:--O1}
 . tests/xcheck/broken/variants.sh
 mkdir -p "$W"
 G=128 R=4 DQ=1 L=$((256 + 4 + 4 - 2))   # trace K = 256; L = K + R + C - 2
-cfg=$W/os-4x4.ini
-mk_cfg "$cfg" configs/mixpe-w4a8.ini 4 4 os $G false 1
-tr=traces/regress/gemm_m4k256n12_int4g128-int8tok_fp32.safetensors
+cfg_w4=$W/os-4x4.ini
+mk_cfg "$cfg_w4" configs/mixpe-w4a8.ini 4 4 os $G false 1
+tr_w4=traces/regress/gemm_m4k256n12_int4g128-int8tok_fp32.safetensors
+# fp16 MAC: os 4x4 on M = 8, K = 96, N = 12 (3 n-folds per m-fold)
+K16=96 C16=4 NF16=3 L16=$((96 + 4 + 4 - 2))
+cfg_f16=$W/fp16-os-4x4.ini
+mk_cfg "$cfg_f16" configs/fp16-mac.ini 4 4 os 1 false 1
+tr_f16=traces/regress/gemm_m8k96n12_fp16-fp16_fp32.safetensors
 pass=0 fail=0
 
-for v in acc_sign shift dq_round skew; do
+# fp16_pair_flips TAU ROW COL: 0 if the os MAC of PE(ROW,COL) at compute cycle
+# TAU multiplies a negative non-zero weight code by a non-zero activation code.
+fp16_pair_flips() {
+	local f=$(($1 / L16)) k m n
+	k=$(($1 - f * L16 - $2 - $3))
+	[ "$k" -ge 0 ] && [ "$k" -lt $K16 ] || return 1
+	m=$(( (f / NF16) * R + $2 )) n=$(( (f % NF16) * C16 + $3 ))
+	local dump ac wc
+	dump=$("$M" trace dump "$tr_f16") || return 1
+	ac=$(awk -v key="a.codes[$m,$k]" '$1 == key { print $2 }' <<<"$dump")
+	wc=$(awk -v key="w.codes[$n,$k]" '$1 == key { print $2 }' <<<"$dump")
+	[ -n "$ac" ] && [ -n "$wc" ] || return 1
+	[ $((wc & 0x8000)) -ne 0 ] && [ $((wc & 0x7fff)) -ne 0 ] && [ $((ac & 0x7fff)) -ne 0 ]
+}
+
+for v in acc_sign shift dq_round skew fp16_sign; do
+	cfg=$cfg_w4 tr=$tr_w4
+	[ $v = fp16_sign ] && cfg=$cfg_f16 tr=$tr_f16
 	d=$W/$v/rtl
 	rm -rf "$W/$v"
 	mkdir -p "$W/$v"
@@ -53,6 +78,7 @@ for v in acc_sign shift dq_round skew; do
 	          { [ "$sig" = pe.acc ] && [ $(( (tau - row - col + 1) % G )) -eq 0 ]; } ||
 	          { [ "$sig" = out.y ] && [ $(( (tau - (R - row) - DQ + 1) % L )) -eq 0 ]; } && ok=1 ;;
 	skew)     [ "$row" = 1 ] && ok=1 ;;
+	fp16_sign) [ "$sig" = pe.acc ] && fp16_pair_flips "$tau" "$row" "$col" && ok=1 ;;
 	esac
 	[ -s "$W/$v/window.fst" ] || ok=0
 	if [ $ok = 1 ]; then

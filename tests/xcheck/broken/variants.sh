@@ -2,12 +2,13 @@
 # Each function edits a COPY of rtl/ (its argument, never the tracked tree)
 # and prints what it broke.  Sourced by tests/xcheck/run_broken.sh.
 
-# Accumulator sign bug: the PE adds -d instead of d into acc.
+# Accumulator sign bug: the dequant adds -d instead of d into acc (mp_pe_dq, the
+# in-PE dequant of mp_pe_os / mp_pe_ws and the WS edge unit).
 v_acc_sign() {
 	sed -i 's/mp_fp32_add u_add_pos (\.a_i(\(acc_[a-z]*\)), \.b_i(d_pos)/mp_fp32_add u_add_pos (.a_i(\1), .b_i({~d_pos[31], d_pos[30:0]})/' \
-		"$1/mp_pe_os.sv" "$1/mp_pe_ws.sv"
-	grep -c '~d_pos\[31\]' "$1/mp_pe_os.sv" "$1/mp_pe_ws.sv" | grep -q ':0' && return 1
-	echo "acc = acc + (-d) in mp_pe_os / mp_pe_ws"
+		"$1/mp_pe_dq.sv"
+	grep -q '~d_pos\[31\]' "$1/mp_pe_dq.sv" || return 1
+	echo "acc = acc + (-d) in mp_pe_dq"
 }
 
 # Off-by-one shift in the shift-and-add: weight bit 2 selects a << 3.
@@ -39,4 +40,12 @@ v_skew() {
 		"$1/mp_array_ws.sv"
 	grep -q '(r == 1) ? 1 : 0' "$1/mp_array_os.sv" || return 1
 	echo "row 1 input skew r + 1 stages"
+}
+
+# fp16 MAC product sign bug: the weight's sign is dropped, fl32(|w| * a) is added
+# (the fp16 analogue of MPS_FAULT_SIGN).
+v_fp16_sign() {
+	sed -i 's/: {w16\[15\], 3'"'"'d0, w16\[14:10\]/: {1'"'"'b0, 3'"'"'d0, w16[14:10]/' "$1/mp_pe_fp16.sv"
+	grep -q ": {1'b0, 3'd0, w16\[14:10\]" "$1/mp_pe_fp16.sv" || return 1
+	echo "mp_pe_fp16: the fp16 weight's sign is dropped"
 }
