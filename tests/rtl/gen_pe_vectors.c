@@ -24,28 +24,7 @@
 #include <string.h>
 
 #include "mpq.h"
-
-static uint64_t rng = 88172645463325252ull;
-static uint32_t rnd(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (uint32_t)(rng >> 16);
-}
-
-static float f32(uint32_t b)
-{
-	float f;
-	memcpy(&f, &b, sizeof f);
-	return f;
-}
-static uint32_t bits(float f)
-{
-	uint32_t b;
-	memcpy(&b, &f, sizeof b);
-	return b;
-}
+#include "vec_util.h"
 
 typedef struct {
 	const char *name;
