@@ -351,7 +351,6 @@ int mps_area_synth(const mps_cfg_t *cfg, const mps_area_opts_t *o, mps_area_t *a
 	struct stat sb;
 	FILE *f;
 	int rc, fd, status = 0;
-	struct flock lk;
 	const char *lib = getenv("MPS_LIBERTY");
 	const char *mode = getenv("MPS_SYN_ABC");
 	const char *why;
@@ -420,21 +419,10 @@ int mps_area_synth(const mps_cfg_t *cfg, const mps_area_opts_t *o, mps_area_t *a
 		return mps_err_set(err, MPS_ERR_UNSUPPORTED, "no cached yosys area in %s (run "
 		                   "'mpsim area CONFIG' first)", a->dir);
 	}
-	if (mps_fs_mkdirs(a->dir)) {
+	if ((fd = mps_fs_lock_dir(a->dir, err)) < 0) {
 		free(svh);
-		return mps_err_set(err, MPS_ERR_IO, "%s: %s", a->dir, strerror(errno));
+		return err->code;
 	}
-	snprintf(path, sizeof path, "%s/lock", a->dir);
-	fd = open(path, O_RDWR | O_CREAT, 0666);
-	if (fd < 0) {
-		free(svh);
-		return mps_err_set(err, MPS_ERR_IO, "%s: %s", path, strerror(errno));
-	}
-	memset(&lk, 0, sizeof lk);
-	lk.l_type = F_WRLCK;
-	lk.l_whence = SEEK_SET;
-	while (fcntl(fd, F_SETLKW, &lk) && errno == EINTR)
-		;
 	if (stat(stat_path, &sb) == 0) {
 		a->cached = true;
 		/* the synthesis time of the run that filled the cache */

@@ -46,7 +46,6 @@ int mps_dut_build(const mps_cfg_t *cfg, const mps_dut_build_opts_t *o, char *so_
 	uint64_t h = MPS_FS_FNV_INIT;
 	FILE *f;
 	int rc, fd, status;
-	struct flock lk;
 	struct stat sb;
 
 	if (!bd)
@@ -77,22 +76,11 @@ int mps_dut_build(const mps_cfg_t *cfg, const mps_dut_build_opts_t *o, char *so_
 	}
 	snprintf(dir, sizeof dir, "%s/vl/%016llx", bd, (unsigned long long)h);
 	snprintf(so_path, n, "%s/libdut.so", dir);
-	if (mps_fs_mkdirs(dir)) {
-		free(svh);
-		return mps_err_set(err, MPS_ERR_IO, "%s: %s", dir, strerror(errno));
-	}
 	/* one builder per directory (parallel regressions) */
-	snprintf(path, sizeof path, "%s/lock", dir);
-	fd = open(path, O_RDWR | O_CREAT, 0666);
-	if (fd < 0) {
+	if ((fd = mps_fs_lock_dir(dir, err)) < 0) {
 		free(svh);
-		return mps_err_set(err, MPS_ERR_IO, "%s: %s", path, strerror(errno));
+		return err->code;
 	}
-	memset(&lk, 0, sizeof lk);
-	lk.l_type = F_WRLCK;
-	lk.l_whence = SEEK_SET;
-	while (fcntl(fd, F_SETLKW, &lk) && errno == EINTR)
-		;
 	if (stat(so_path, &sb) == 0) {
 		*cached = true;
 		close(fd);

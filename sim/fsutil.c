@@ -2,10 +2,12 @@
 #include "fsutil.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 uint64_t mps_fs_fnv(uint64_t h, const void *p, size_t n)
 {
@@ -96,4 +98,28 @@ int mps_fs_mkdirs(const char *path)
 		}
 	}
 	return (mkdir(tmp, 0777) && errno != EEXIST) ? -1 : 0;
+}
+
+int mps_fs_lock_dir(const char *dir, mps_err_t *err)
+{
+	char path[1100];
+	struct flock lk;
+	int fd;
+
+	if (mps_fs_mkdirs(dir)) {
+		mps_err_set(err, MPS_ERR_IO, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	snprintf(path, sizeof path, "%s/lock", dir);
+	fd = open(path, O_RDWR | O_CREAT, 0666);
+	if (fd < 0) {
+		mps_err_set(err, MPS_ERR_IO, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	memset(&lk, 0, sizeof lk);
+	lk.l_type = F_WRLCK;
+	lk.l_whence = SEEK_SET;
+	while (fcntl(fd, F_SETLKW, &lk) && errno == EINTR)
+		;
+	return fd;
 }

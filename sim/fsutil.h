@@ -35,6 +35,12 @@ uint64_t mps_fs_hash_lines(uint64_t h, const char *text, const char *const *skip
  * -1 with errno set. */
 int mps_fs_mkdirs(const char *path);
 
+/* Create dir (mkdir -p) and take an exclusive lock on dir/lock, waiting for
+ * another process that holds it (one builder per cache directory).  Returns
+ * the lock's file descriptor (close it to release), or -1 with the reason
+ * in *err (MPS_ERR_IO, names the path). */
+int mps_fs_lock_dir(const char *dir, mps_err_t *err);
+
 #ifdef __cplusplus
 }
 #endif
