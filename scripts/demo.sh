@@ -59,7 +59,8 @@ RCFG=configs/rtl-w4a8-4x4.ini
 "$MPSIM" verify "$RCFG" --trace "$OUT/rtl-w4a8.safetensors" --lockstep
 
 echo
-echo "== 8. energy, area and throughput report of that layer (docs/energy.md); yosys area"
-echo "      only if cached ('mpsim area $CFG' synthesizes it once, in minutes)"
-MPSIM_PYTHON="$PY" "$MPSIM" report "$CFG" --workload llama2-7b:decode:16 --area cached --out "$OUT/report"
+echo "== 8. energy, area and throughput report of that layer (docs/energy.md); the PE and"
+echo "      array area come from yosys on the RTL (about a minute the first time, then"
+echo "      cached in build/syn/)"
+MPSIM_PYTHON="$PY" "$MPSIM" report "$CFG" --workload llama2-7b:decode:16 --area yosys --out "$OUT/report"
 echo "   open $OUT/report/report.md (plots: $OUT/report/*.png)"
