@@ -3,7 +3,8 @@
 // PE grid, per-column drain chain and column output units.
 //
 // Parameters: Rows, Cols; PE parameters as in mp_pe_os; DqLatency output unit
-// latency; RowIdxW width of the output row index; EW exponent width.
+// latency; RowIdxW width of the output row index; EW exponent width; AccMode
+// mpq_acc_t (1 = exact: every PE holds an exact accumulator, mp_xacc).
 // Ports mirror sim/lanes.h (flat packed lanes, lane i at [i*W +: W]). With
 // AccWidth = 0 (the fp16 MAC, no partial sum) the p / pn ports are the 2-bit
 // [-1:0] of mp_top and are driven 0.
@@ -24,7 +25,8 @@ module mp_array_os #(
   parameter int ProdExp = 0,
   parameter int DqLatency = 1,
   parameter int RowIdxW = 16,
-  parameter int EW = 10
+  parameter int EW = 10,
+  parameter int AccMode = 0
 ) (
   input  logic                          clk_i,
   input  logic                          rst_ni,
@@ -134,7 +136,7 @@ module mp_array_os #(
       logic signed [PW-1:0] p, pn;
       mp_pe_os #(.PeType(PeType), .WeightFmt(WeightFmt), .ActFmt(ActFmt), .HasZero(HasZero),
                  .Amx(Amx), .WW(WW), .AW(AW), .ProdW(ProdW), .AccWidth(AccWidth),
-                 .ProdExp(ProdExp), .EW(EW)) u_pe (
+                 .ProdExp(ProdExp), .EW(EW), .AccMode(AccMode)) u_pe (
         .clk_i, .rst_ni, .en_i,
         .row_i(row_h[r][c]), .col_i(col_v[r][c]),
         .row_o(row_h[r][c+1]), .col_o(col_v[r+1][c]),

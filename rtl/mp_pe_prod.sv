@@ -3,14 +3,17 @@
 //
 // Parameters:
 //   PeType     docs/pe.md type: 0 w4a8 / 1 w4a16 shift-add (mp_pe_w4a8), 2 fp4fp8 /
-//              3 fp4fp4 shift-add (mp_pe_fp4), 4 int8 multiplier (mp_pe_int8),
-//              5 fp8 multiplier (mp_pe_fp8). Any other type is an elaboration
-//              error (never silently another type's datapath).
+//              3 fp4fp4 shift-add (mp_pe_fp4), 4 int8 multiplier (mp_pe_int8; int4
+//              weights: mp_pe_gen), 5 fp8 multiplier (mp_pe_fp8), 7 generic
+//              (mp_pe_gen: both codes on their fixed-point views, one multiplier).
+//              Any other type (6, the fp16 MAC, has no product unit) is an
+//              elaboration error (never silently another type's datapath).
 //   WeightFmt  weight mpq_fmt_t code.
 //   ActFmt     activation mpq_fmt_t code (types 2, 3, 5 decode the code in the PE).
 //   HasZero    weight zero points (uint4).
 //   WW, AW     weight / activation code widths; w4a16: AW is the width of the
-//              pre-aligned activation integer (mp_align at the array edge).
+//              activation integer decoded at the array edge (mp_top: the
+//              pre-aligned integer of mp_align, or fp16's fixed-point view).
 //   ProdW      signed product width.
 `default_nettype none
 
@@ -46,10 +49,15 @@ module mp_pe_prod #(
     end else begin : g_unused_z
       assign unused_wz = ^z_i;
     end
-  end else if (PeType == 4) begin : g_int8
+  end else if (PeType == 4 && WeightFmt == 8) begin : g_int8
     mp_pe_int8 #(.ProdW(ProdW)) u_int8 (.w_i(w_i[7:0]), .a_i(a_i[7:0]), .prod_o);
     logic unused_z;
     assign unused_z = ^z_i;
+  end else if (PeType == 4 || PeType == 7) begin : g_gen
+    // generic pairs, and int4 weights on the int8 multiplier (a uint8 weight with
+    // its 8-bit zero point fails elaboration in mp_fixed_int)
+    mp_pe_gen #(.WeightFmt(WeightFmt), .ActFmt(ActFmt), .HasZero(HasZero), .WW(WW), .AW(AW),
+                .ProdW(ProdW)) u_gen (.w_i, .z_i, .a_i, .prod_o);
   end else if (PeType == 5) begin : g_fp8
     mp_pe_fp8 #(.WeightFmt(WeightFmt), .ActFmt(ActFmt), .WW(WW), .AW(AW),
                 .ProdW(ProdW)) u_fp8 (.w_i, .a_i, .prod_o);

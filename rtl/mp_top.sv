@@ -37,9 +37,10 @@ module mp_top #(
   localparam int ACodeW = (ActFmt == 6 || ActFmt == 7 || ActFmt == 0) ? 4 :
                                (ActFmt == 1 || ActFmt == 2) ? 6 :
                                (ActFmt >= 10) ? 16 : 8,
-  // activation lane width into the array: w4a16 (align) carries the pre-aligned
-  // AlignBits-bit integer of mp_align, every other type the element code
-  localparam int AW = (PeType == 1) ? AlignBits : ACodeW,
+  // activation lane width into the array: w4a16 carries the integer decoded at the
+  // edge (align: the pre-aligned AlignBits-bit integer of mp_align; otherwise
+  // fp16's 42-bit signed fixed-point view, mp_fixed_int), every other type the code
+  localparam int AW = (PeType == 1) ? ((AccMode == 2) ? AlignBits : 42) : ACodeW,
   localparam int RowIdxW = 16
 ) (
   input  logic                          clk_i,
@@ -80,28 +81,50 @@ module mp_top #(
   // Signed product width per PE type (docs/pe.md): magnitude bits of the fixed-point
   // view (numerics.md 3.1: e2m1 2v <= 12, e2m3 60, e3m2 448, e4m3 229376, e5m2 7*2^29)
   // of weight and activation, plus a sign bit.
+  // fp16 41 (mp_fp_fixed's width; finite |i| <= 65504 * 2^24 < 2^40), integer
+  // formats 8 (|i| <= 255). generic (mp_pe_gen, two signed integers multiplied):
+  // WMagW + AMagW + 2, w4a16: the activation integer (AW) + 4, both capped at
+  // AccWidth (>= the bits of the largest |w_int * a_int| by construction,
+  // docs/pe.md; the PEs keep AccWidth bits of the product anyway).
   localparam int WMagW = (WeightFmt == 0) ? 4 : (WeightFmt == 1) ? 6 : (WeightFmt == 2) ? 9 :
-                         (WeightFmt == 3) ? 18 : (WeightFmt == 4) ? 33 : 8;
+                         (WeightFmt == 3) ? 18 : (WeightFmt == 4) ? 33 :
+                         (WeightFmt == 10) ? 41 : 8;
   localparam int AMagW = (ActFmt == 0) ? 4 : (ActFmt == 1) ? 6 : (ActFmt == 2) ? 9 :
-                         (ActFmt == 3) ? 18 : (ActFmt == 4) ? 33 : 8;
+                         (ActFmt == 3) ? 18 : (ActFmt == 4) ? 33 : (ActFmt == 10) ? 41 : 8;
   localparam int ProdW = (PeType == 0) ? 12 :
-                         (PeType == 1) ? AlignBits + 4 :
+                         (PeType == 1) ? ((AW + 4 < AccWidth) ? AW + 4 : AccWidth) :
                          (PeType == 2 || PeType == 3) ? AMagW + 5 :
-                         (PeType == 5) ? WMagW + AMagW + 1 : 16;
+                         (PeType == 5) ? WMagW + AMagW + 1 :
+                         (PeType == 7) ? ((WMagW + AMagW + 2 < AccWidth) ?
+                                          WMagW + AMagW + 2 : AccWidth) : 16;
   // LSB exponent of p; align: WLsb + E - F with F = AlignBits - 2, the per-group
   // 2^E travelling in the activation scale lane (mp_align)
-  localparam int ProdExp = (PeType == 1) ? WLsb - (AlignBits - 2) : WLsb + ALsb;
+  localparam int ProdExp = (PeType == 1 && AccMode == 2) ? WLsb - (AlignBits - 2) : WLsb + ALsb;
   localparam int EW = 10;
 
   // ---- activation lanes into the array; w4a16: the edge pre-aligner, one per
-  // row, combinational on the unskewed lanes (docs/pe.md, numerics.md 3.5)
+  // row, combinational on the unskewed lanes (docs/pe.md, numerics.md 3.5), or
+  // without align fp16's fixed-point view (numerics.md 3.1: i * 2^-24)
   logic [Rows*AW-1:0] a_code;
   logic [Rows*32-1:0] a_scale;
   logic               unused_a;
-  if (PeType == 1) begin : g_align
-    if (AccMode != 2 || ACodeW != 16) begin : g_bad_mode
-      // elaboration error in every tool: w4a16 is implemented for accumulate = align
-      mp_w4a16_needs_accumulate_align u_unsupported ();
+  if (PeType == 1 && AccMode != 2) begin : g_fixed
+    if (ActFmt != 10) begin : g_bad_fmt
+      // elaboration error in every tool: bf16 has no fixed-point view (needs align)
+      mp_w4a16_bf16_needs_accumulate_align u_unsupported ();
+    end
+    for (genvar r = 0; r < Rows; r++) begin : g_row
+      mp_fixed_int #(.Fmt(10), .HasZero(0), .CW(16)) u_dec (
+        .code_i(a_code_i[r*ACodeW +: 16]), .z_i(4'd0), .val_o(a_code[r*AW +: AW])
+      );
+    end
+    // fp16 activations carry no block scale (the lane holds 1.0): pass it on
+    assign a_scale  = a_scale_i;
+    assign unused_a = ^a_align_i;
+  end else if (PeType == 1) begin : g_align
+    if (ACodeW != 16) begin : g_bad_mode
+      // elaboration error in every tool: align needs fp16 / bf16 activations
+      mp_w4a16_needs_16_bit_activations u_unsupported ();
     end
     for (genvar r = 0; r < Rows; r++) begin : g_row
       mp_align #(.ActFmt(ActFmt), .AlignBits(AlignBits)) u_align (
@@ -135,7 +158,8 @@ module mp_top #(
     mp_array_os #(.Rows(Rows), .Cols(Cols), .PeType(PeType), .WeightFmt(WeightFmt),
                   .ActFmt(ActFmt), .HasZero(HasZero), .Amx(Amx), .WW(WW), .AW(AW),
                   .ProdW(ProdW), .AccWidth(AccWidth), .ProdExp(ProdExp),
-                  .DqLatency(DqLatency), .RowIdxW(RowIdxW), .EW(EW)) u_array (
+                  .DqLatency(DqLatency), .RowIdxW(RowIdxW), .EW(EW),
+                  .AccMode(AccMode)) u_array (
       .clk_i, .rst_ni, .en_i, .ctl_i(ctl),
       .a_code_i(a_code), .a_valid_i, .a_scale_i(a_scale), .a_post_i,
       .w_code_i, .w_valid_i, .w_scale_i, .w_scale_n_i, .w_zero_i(w_zero), .w_post_i,

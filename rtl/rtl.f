@@ -18,3 +18,6 @@ mp_fp_fixed.sv
 mp_pe_fp4.sv
 mp_pe_fp8.sv
 mp_align.sv
+mp_fixed_int.sv
+mp_pe_gen.sv
+mp_xacc.sv

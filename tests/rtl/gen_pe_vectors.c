@@ -11,9 +11,13 @@
  *                                            every finite fp16/bf16 code, each with three
  *                                            group exponents E >= ilogb(a):
  *                                            "code E a_int scale" (hex, a_int 64-bit)
- * WFMT: int4 | uint4 (with zero point) | e2m1 | int8 | e4m3 | e5m2.
- * AFMT: int8 | e2m1 | e2m3 | e3m2 | e4m3 | e5m2 | aN (an N-bit pre-aligned integer,
- *       the w4a16 PE's input: prod uses 512 random values plus the extremes).
+ * WFMT: int4 | uint4 (with zero point) | e2m1 | int8 | e2m3 | e3m2 | e4m3 | e5m2 | fp16.
+ * AFMT: int4 | int8 | e2m1 | e2m3 | e3m2 | e4m3 | e5m2 | fp16 | aN (an N-bit
+ *       pre-aligned integer, the w4a16 PE's input: prod uses 512 random values
+ *       plus the extremes).
+ * prod takes every code of a format up to 8 bits; of fp16 the extremes (both
+ * zeros, smallest / largest subnormal, smallest normal, largest finite, each
+ * with both signs) plus random finite codes (1024 activations, 256 weights).
  * Weight and activation codes that are not finite are skipped (traces never
  * carry them).
  */
@@ -79,6 +83,31 @@ static int afinite(const fmt_t *af, unsigned abits, uint32_t a)
 	return abits || mpq_is_finite(af->f, a);
 }
 
+/* The codes prod enumerates: every code of a format up to 8 bits, else the
+ * fp16 extremes then nrand random finite codes. Returns the count. */
+static size_t code_list(const fmt_t *f, uint32_t *out, size_t nrand)
+{
+	static const uint32_t ext[] = { 0x0000, 0x0001, 0x03ff, 0x0400, 0x3c00, 0x7bff };
+	size_t n = 0;
+	if (f->bits <= 8) {
+		for (uint32_t c = 0; c < (1u << f->bits); c++)
+			out[n++] = c;
+		return n;
+	}
+	for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+		out[n++] = ext[i];
+		out[n++] = ext[i] | 0x8000u;
+	}
+	for (size_t i = 0; i < nrand; i++) {
+		uint32_t c;
+		do
+			c = rnd() & 0xffffu;
+		while (!mpq_is_finite(f->f, c));
+		out[n++] = c;
+	}
+	return n;
+}
+
 /* A random activation code (finite) or aligned integer. */
 static uint32_t rnd_a(const fmt_t *af, unsigned abits)
 {
@@ -142,11 +171,13 @@ int main(int argc, char **argv)
 	const int e = mpq_fixed_lsb(wf) + (abits ? -(int)(abits - 2) : mpq_fixed_lsb(afd.f));
 
 	if (!strcmp(argv[1], "prod")) {
-		unsigned na = abits ? 512 + 6 : 1u << afd.bits;
-		for (uint32_t w = 0; w < (1u << wbits); w++)
-			for (uint32_t z = 0; z < nz && mpq_is_finite(wf, w); z++)
+		static uint32_t wl[1u << 12], al[1u << 12];
+		size_t nw = code_list(&wfd, wl, 256), nal = abits ? 0 : code_list(&afd, al, 1024);
+		unsigned na = abits ? 512 + 6 : (unsigned)nal;
+		for (size_t wi = 0; wi < nw; wi++)
+			for (uint32_t z = 0, w = wl[wi]; z < nz && mpq_is_finite(wf, w); z++)
 				for (uint32_t i = 0; i < na; i++) {
-					uint32_t a = i;
+					uint32_t a = abits ? i : al[i];
 					if (abits) { /* extremes, then random values */
 						const int64_t lim = ((int64_t)1 << (abits - 1)) - 1;
 						const int64_t ext[6] = { 0, 1, -1, lim, -lim, -lim - 1 };

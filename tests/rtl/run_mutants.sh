@@ -1,8 +1,8 @@
 #!/bin/bash
 # tests/rtl/run_mutants.sh [BUILD] [N] [SEED] - "variants nobody wrote a test for":
 # N random single-operator mutants of the PE RTL (the product units mp_pe_w4a8,
-# mp_pe_fp4, mp_pe_fp8, mp_fp_fixed, the w4a16 edge pre-aligner mp_align and the
-# OS PE mp_pe_os), plus the directed mutants below (bugs a bench once missed),
+# mp_pe_fp4, mp_pe_fp8, mp_pe_gen, the decoders mp_fp_fixed and mp_fixed_int, the
+# w4a16 edge pre-aligner mp_align and the OS PE mp_pe_os), plus the directed mutants below (bugs a bench once missed),
 # each in a copy of rtl/ under BUILD/mutants; each must be killed by the iverilog
 # PE tests (tests/rtl/tb_pe.sv / tb_align.sv, the cases of tests/rtl/pe_cases.sh
 # that reach the mutated file) or, for the purely combinational units, be proven
@@ -28,20 +28,26 @@ ops=('s/ + / - /' 's/ - / + /' 's/<<< 1/<<< 2/' 's/<<< 2/<<< 1/' 's/<<< 3/<<< 2/
      's/2'"'"'d1:/2'"'"'d2:/' 's/\[2:1\]/[3:2]/' 's/== 7/== 6/' 's/ \^ / \& /'
      's/<< 1)/<< 2)/' 's/<< 2)/<< 1)/' 's/<< 3)/<< 2)/' 's/ != / == /' 's/ >> / >>> /'
      's/sd127/sd126/' 's/sd149/sd148/' 's/w_i\[3\]/w_i[2]/' 's/ >= / > /' 's/ < / <= /')
-files=(mp_pe_w4a8.sv mp_pe_fp4.sv mp_pe_fp8.sv mp_fp_fixed.sv mp_align.sv mp_pe_os.sv)
+files=(mp_pe_w4a8.sv mp_pe_fp4.sv mp_pe_fp8.sv mp_fp_fixed.sv mp_align.sv mp_pe_os.sv
+       mp_pe_gen.sv mp_fixed_int.sv)
 # directed mutants: "file|line regex|op"
 directed=("mp_pe_os.sv|if (wneg) pn_sum = pn_sum + prod_ext|s/ + / - /")
 
 # the bench cases that reach a file (pe_cases names by PeType; align cases)
 cases_for() {
-	local c pt
+	local c pt wf adec gen
 	for c in "${pe_cases[@]}"; do
-		pt=$(cut -d'|' -f2 <<<"$c" | cut -d' ' -f1)
+		read -r pt wf _ _ _ _ _ _ _ _ adec <<<"$(cut -d'|' -f2 <<<"$c")"
+		# mp_pe_gen: generic, and int4 weights on the int8 multiplier
+		gen=0; { [ "$pt" = 7 ] || { [ "$pt" = 4 ] && [ "$wf" != 8 ]; }; } && gen=1
 		case $1 in
 		mp_pe_w4a8.sv) [ "$pt" = 0 ] || [ "$pt" = 1 ] || continue;;
 		mp_pe_fp4.sv) [ "$pt" = 2 ] || [ "$pt" = 3 ] || continue;;
 		mp_pe_fp8.sv) [ "$pt" = 5 ] || continue;;
-		mp_fp_fixed.sv) [ "$pt" = 2 ] || [ "$pt" = 3 ] || [ "$pt" = 5 ] || continue;;
+		mp_fp_fixed.sv) [ "$pt" = 2 ] || [ "$pt" = 3 ] || [ "$pt" = 5 ] || [ $gen = 1 ] ||
+			[ "$adec" = 1 ] || continue;;
+		mp_pe_gen.sv) [ $gen = 1 ] || continue;;
+		mp_fixed_int.sv) [ $gen = 1 ] || [ "$adec" = 1 ] || continue;;
 		mp_align.sv) continue;;
 		esac
 		echo "pe|$c"
@@ -58,6 +64,9 @@ eq_params() {
 	mp_pe_fp8.sv) echo "WeightFmt=3,ActFmt=3,WW=8,AW=8,ProdW=37 WeightFmt=4,ActFmt=3,WW=8,AW=8,ProdW=52 WeightFmt=0,ActFmt=2,WW=4,AW=6,ProdW=15";;
 	mp_fp_fixed.sv) echo "EB=2,MB=1 EB=2,MB=3 EB=3,MB=2 EB=4,MB=3 EB=5,MB=2";;
 	mp_align.sv) echo "ActFmt=10,AlignBits=16 ActFmt=11,AlignBits=16 ActFmt=11,AlignBits=12 ActFmt=10,AlignBits=10";;
+	# small formats only: a SAT miter of two wide multipliers does not finish
+	mp_pe_gen.sv) echo "WeightFmt=6,ActFmt=1,WW=4,AW=6,ProdW=11 WeightFmt=7,ActFmt=0,HasZero=1,WW=4,AW=4,ProdW=10 WeightFmt=8,ActFmt=6,WW=8,AW=4,ProdW=12";;
+	mp_fixed_int.sv) echo "Fmt=6,CW=4 Fmt=7,HasZero=1,CW=4 Fmt=8,CW=8 Fmt=0,CW=4 Fmt=3,CW=8 Fmt=10,CW=16";;
 	esac
 }
 
@@ -104,6 +113,7 @@ equivalent() {
 	ps=$(eq_params "$f")
 	[ -n "$ps" ] || return 1
 	[ "$f" = mp_fp_fixed.sv ] && dep=""
+	[ "$f" = mp_pe_gen.sv ] && dep="rtl/mp_fp_fixed.sv rtl/mp_fixed_int.sv"
 	sed "s/^module $mod /module ${mod}_mut /" "$m/$f" > "$m/mut.sv"
 	for p in $ps; do
 		set=$(tr ',' '\n' <<<"$p" | sed 's/^\(.*\)=\(.*\)$/-set \1 \2/' | tr '\n' ' ')

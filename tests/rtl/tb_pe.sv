@@ -5,7 +5,9 @@
 // p for sign-0 weights, pn for sign-1 weights), in-PE dequant fl32(P 2^e s_w s_a)
 // (AMXFP4: then fl32(Pn 2^e s_wn s_a)), FP32 accumulation) against +seq=FILE.
 // Vectors come from tests/rtl/gen_pe_vectors.c (golden model). $fatal on any
-// mismatch.
+// mismatch. ADec = 1: the vectors carry 16-bit activation codes that pass
+// mp_fixed_int (ActFmt) into the AW-bit activation lane first, as mp_top's
+// edge decoder of w4a16 without align (fp16 on its fixed-point view).
 `timescale 1ns/1ps
 module tb_pe;
   parameter int PeType = 0;
@@ -18,14 +20,27 @@ module tb_pe;
   parameter int ProdW = 12;
   parameter int AccWidth = 24;
   parameter int ProdExp = 0;
+  parameter int ADec = 0;
+  localparam int ACW = (ADec != 0) ? 16 : AW;  // activation width in the vectors
 
   // ---- (1) products -------------------------------------------------------
   logic [WW-1:0] w;
   logic [3:0] z;
-  logic [AW-1:0] a;
+  logic [ACW-1:0] a, pa;
+  logic [AW-1:0] a_lane, pa_lane;
   logic signed [ProdW-1:0] prod;
+  if (ADec != 0) begin : g_adec
+    mp_fixed_int #(.Fmt(ActFmt), .HasZero(0), .CW(16)) u_adec (
+      .code_i(a), .z_i(4'd0), .val_o(a_lane));
+    mp_fixed_int #(.Fmt(ActFmt), .HasZero(0), .CW(16)) u_padec (
+      .code_i(pa), .z_i(4'd0), .val_o(pa_lane));
+  end else begin : g_acode
+    assign a_lane = a;
+    assign pa_lane = pa;
+  end
   mp_pe_prod #(.PeType(PeType), .WeightFmt(WeightFmt), .ActFmt(ActFmt), .HasZero(HasZero),
-               .WW(WW), .AW(AW), .ProdW(ProdW)) u_prod (.w_i(w), .z_i(z), .a_i(a), .prod_o(prod));
+               .WW(WW), .AW(AW), .ProdW(ProdW)) u_prod (.w_i(w), .z_i(z), .a_i(a_lane),
+                                                        .prod_o(prod));
 
   // ---- (2) one OS PE ----------------------------------------------------------
   logic clk, rst_n;
@@ -33,12 +48,11 @@ module tb_pe;
   logic [31:0] as, ws, wsn;
   logic [WW-1:0] pw;
   logic [3:0] pz;
-  logic [AW-1:0] pa;
   logic [5+32+AW-1:0] row_i, row_o;
   logic [4+64+WW-1:0] col_i, col_o;
   logic signed [AccWidth-1:0] p, pn;
   logic [31:0] acc;
-  assign row_i = {ctl, as, pa};
+  assign row_i = {ctl, as, pa_lane};
   assign col_i = {pz, wsn, ws, pw};
   mp_pe_os #(.PeType(PeType), .WeightFmt(WeightFmt), .ActFmt(ActFmt), .HasZero(HasZero),
              .Amx(Amx), .WW(WW), .AW(AW), .ProdW(ProdW), .AccWidth(AccWidth),
@@ -61,7 +75,7 @@ module tb_pe;
     while (!$feof(fd)) begin
       n = $fscanf(fd, "%h %h %h %h\n", vw, vz, va, vprod);
       if (n == 4) begin
-        w = vw[WW-1:0]; z = vz[3:0]; a = va[AW-1:0];
+        w = vw[WW-1:0]; z = vz[3:0]; a = va[ACW-1:0];
         #1;
         checked = checked + 1;
         if (64'(prod) !== vprod) begin
@@ -86,7 +100,7 @@ module tb_pe;
       if (n == 10) begin
         // bench ctl bits: valid, g_first, g_last, fold_first -> mp_pkg Ctl* positions
         ctl = {1'b0, vctl[3], vctl[2], vctl[1], vctl[0]};
-        pa = va[AW-1:0]; as = vas; pw = vw[WW-1:0]; ws = vws; wsn = vwsn; pz = vz[3:0];
+        pa = va[ACW-1:0]; as = vas; pw = vw[WW-1:0]; ws = vws; wsn = vwsn; pz = vz[3:0];
         #4 clk = 1;
         #1;
         steps = steps + 1;

@@ -49,3 +49,17 @@ v_fp16_sign() {
 	grep -q ": {1'b0, 3'd0, w16\[14:10\]" "$1/mp_pe_fp16.sv" || return 1
 	echo "mp_pe_fp16: the fp16 weight's sign is dropped"
 }
+
+# Exact accumulator rounding error (accumulate = exact): the final rounding of the
+# Kulisch register X (mp_xacc) truncates toward zero instead of rounding to nearest
+# even (a copy of mp_fp32_round used only by mp_xacc; the exact sum is intact).
+v_xacc_round() {
+	sed -e 's/^module mp_fp32_round /module mp_fp32_round_trunc /' \
+	    -e 's/assign round_up = rnd & (stk | sig\[0\]);.*/assign round_up = 1'"'"'b0 \& rnd \& stk \& sig[0];  \/\/ BROKEN: truncation/' \
+		"$1/mp_fp32_round.sv" > "$1/mp_fp32_round_trunc.sv"
+	grep -q 'BROKEN: truncation' "$1/mp_fp32_round_trunc.sv" || return 1
+	sed -i 's/^  mp_fp32_round #(/  mp_fp32_round_trunc #(/' "$1/mp_xacc.sv"
+	grep -q mp_fp32_round_trunc "$1/mp_xacc.sv" || return 1
+	sed -i 's/^mp_fp32_round.sv$/mp_fp32_round.sv\nmp_fp32_round_trunc.sv/' "$1/rtl.f"
+	echo "mp_xacc rounds the exact sum toward zero (mp_fp32_round_trunc)"
+}
