@@ -305,8 +305,8 @@ mixpe-study: $(BIN)
 	$(Q)MPSIM_PYTHON=$(PYTHON) $(PYTHON) scripts/mixpe_study.py --mpsim $(BIN) $(MIXPE_FLAGS)
 
 # ---- RTL arrays, Verilator shim, mpsim verify (issue 6; docs/verification.md) ----
-LINT_TOPS += mp_skew mp_pe_w4a8 mp_pe_int8 mp_fp_fixed mp_pe_fp4 mp_pe_fp8 mp_align mp_pe_prod \
-	mp_pe_dq mp_pe_fp16 mp_pe_os mp_pe_ws mp_dequant mp_array_os mp_array_ws mp_top
+LINT_TOPS += mp_skew mp_pe_w4a8 mp_pe_int8 mp_fp_fixed mp_fixed_int mp_pe_fp4 mp_pe_fp8 mp_pe_gen \
+	mp_align mp_pe_prod mp_pe_dq mp_pe_fp16 mp_pe_os mp_pe_ws mp_dequant mp_array_os mp_array_ws mp_top mp_xacc
 SYN_TOPS += mp_pe_w4a8 mp_pe_int8 mp_top
 # mp_top is synthesized for build/syn/syn.ini (a 2x2 W4A8 os array; SYN_CONFIG=FILE
 # for another): read via rtl/rtl.f, chparam from the generated parameters.
@@ -325,7 +325,8 @@ build/syn/mp_top_params.ys: $(SYN_CONFIG) $(BIN)
 	  build/syn/mp_top.svh | awk '{ v = $$2 + 0; if (v < 0) v = sprintf("32'"'"'sh%08x", v + 4294967296); \
 	  print "chparam -set " $$1 " " v " mp_top" }' > $@
 
-TEST_STEPS += test-lint test-rtl-iverilog test-rtl-iverilog-fp16 test-rtl-mutants test-xcheck-verify
+TEST_STEPS += test-lint test-rtl-iverilog test-rtl-iverilog-fp16 test-rtl-xacc test-rtl-mutants \
+	test-xcheck-verify
 .PHONY: test-lint test-rtl-iverilog test-rtl-iverilog-fp16 test-rtl-mutants test-xcheck-verify bench-rtl
 # every top alone + mp_top with generated parameters of every implemented preset
 test-lint: $(BIN)
@@ -336,6 +337,11 @@ test-rtl-iverilog: $(LIB)
 # the fp16 MAC PE under Icarus against the C model's float arithmetic (+ a broken copy)
 test-rtl-iverilog-fp16: $(LIB)
 	$(Q)$(RUNTEST) rtl-iverilog-fp16 bash tests/rtl/run_iverilog_fp16.sh $(BUILD)
+# the exact (Kulisch) accumulator mp_xacc under Icarus against model/'s mpq_xacc_*
+# (four parameter sets, 10k cycles each, + two broken copies; docs/xacc.md)
+.PHONY: test-rtl-xacc
+test-rtl-xacc: $(LIB)
+	$(Q)$(RUNTEST) rtl-xacc bash tests/rtl/run_xacc.sh $(BUILD)
 # 6 random operator mutants of the PE RTL: killed by the iverilog PE tests or
 # proven equivalent (yosys miter). The default seed is a checksum of rtl/*.sv, so a
 # given RTL tree always draws the same mutants (CI = local); MUTANT_SEED=N draws others
@@ -346,6 +352,11 @@ test-rtl-mutants: test-rtl-iverilog
 # cached in build/vl/; time budget in docs/verification.md)
 test-xcheck-verify: $(BIN)
 	$(Q)$(RUNTEST) xcheck-verify env MPSIM=$(BIN) bash tests/xcheck/run_verify.sh
+# every preset at its full array size (not in `make test`: one Verilator build per
+# preset, about 10 min each at 32x32; PRESETS="configs/a.ini ..." for a subset)
+.PHONY: verify-presets
+verify-presets: $(BIN)
+	$(Q)MPSIM=$(BIN) bash scripts/verify_presets.sh $(PRESETS)
 
 # ---- SystemC co-simulation (docs/systemc.md) ------------------------------------
 # The C cycle model (sim/sc/, C++17, never in libmpsim.a) and the Verilator --sc

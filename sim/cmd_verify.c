@@ -17,7 +17,9 @@ const char mps_help_verify[] =
 	"                    [--rtl DIR]\n"
 	"\n"
 	"Builds the Verilated RTL of CONFIG (cached in build/vl/<hash>/, hash of the\n"
-	"config's generated parameters and every RTL file), runs the trace through it\n"
+	"config's generated parameters and every RTL file; C++ level $MPSIM_VL_OPT,\n"
+	"default -O3; without tracing, plus a traced build only when a waveform\n"
+	"window is written), runs the trace through it\n"
 	"with the same per-cycle lane records the C cycle model consumes (stalls of the\n"
 	"memory model replayed as en = 0 cycles), and compares every output with the\n"
 	"trace's y.expected bit for bit (NaN-ness only for NaNs) and the total cycles\n"
@@ -121,6 +123,10 @@ int mps_cmd_verify(int argc, char **argv)
 			json_str(r.got);
 			printf("},\"wave\":");
 			json_str(r.wave);
+			if (r.wave_err[0]) {
+				printf(",\"wave_error\":");
+				json_str(r.wave_err);
+			}
 		}
 		printf("}\n");
 	} else {
@@ -148,6 +154,8 @@ int mps_cmd_verify(int argc, char **argv)
 			if (r.wave[0])
 				printf("  waveform: %s (cycles %llu..%llu)\n", r.wave,
 				       (unsigned long long)r.wave_from, (unsigned long long)r.wave_to);
+			else if (r.wave_err[0])
+				printf("  no waveform: %s\n", r.wave_err);
 		}
 	}
 	return r.agree ? MPS_EXIT_OK : MPS_EXIT_FAIL;

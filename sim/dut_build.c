@@ -69,6 +69,8 @@ int mps_dut_build(const mps_cfg_t *cfg, const mps_dut_build_opts_t *o, char *so_
 		const char *opt = getenv("MPSIM_VL_OPT");
 		if (opt)
 			h = mps_fs_fnv(h, opt, strlen(opt));
+		if (o && o->trace)
+			h = mps_fs_fnv(h, "trace-fst", 9);
 	}
 	if ((rc = hash_rtl(&h, rtl, script, err))) {
 		free(svh);
@@ -103,7 +105,8 @@ int mps_dut_build(const mps_cfg_t *cfg, const mps_dut_build_opts_t *o, char *so_
 		posix_spawn_file_actions_t fa;
 		pid_t pid;
 		char a0[] = "bash", a1[1024], a4[1024];
-		char *argv[] = { a0, a1, path, dir, a4, NULL };
+		char a5[] = "trace", a5n[] = "notrace";
+		char *argv[] = { a0, a1, path, dir, a4, (o && o->trace) ? a5 : a5n, NULL };
 		snprintf(a1, sizeof a1, "%s", script);
 		snprintf(a4, sizeof a4, "%s", rtl);
 		posix_spawn_file_actions_init(&fa);

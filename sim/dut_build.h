@@ -3,7 +3,9 @@
  * The model of a config is built once into build/vl/<hash>/libdut.so, where
  * hash covers the config's generated Verilog parameters (comments stripped),
  * every file of the RTL tree (rtl.f, the lint waivers, the shim) and the
- * build script; mpsim itself stays C and dlopen()s the library.
+ * build script, the C++ level ($MPSIM_VL_OPT) and whether FST tracing is
+ * compiled in (only needed for waveforms: tracing adds about 40% to the
+ * model's C++); mpsim itself stays C and dlopen()s the library.
  * docs/verification.md describes the flow.
  */
 #ifndef MPS_SIM_DUT_BUILD_H
@@ -24,6 +26,7 @@ typedef struct {
 	const char *rtl_dir;   /* RTL tree (NULL: "rtl") */
 	const char *build_dir; /* NULL: $MPSIM_BUILD or "build" */
 	const char *script;    /* NULL: "scripts/build_dut.sh" */
+	bool trace;            /* with --trace-fst (waveforms); a separate cached model */
 } mps_dut_build_opts_t;
 
 /* Build the model of a checked config unless cached.  On success so_path

@@ -29,30 +29,24 @@ const char *mps_verify_unsupported(const mps_cfg_t *cfg)
 	mps_pe_type_t t = mps_cfg_pe_type(cfg);
 
 	if (t != MPS_PE_W4A8 && t != MPS_PE_INT8 && t != MPS_PE_FP16 && t != MPS_PE_FP4FP8 &&
-	    t != MPS_PE_FP4FP4 && t != MPS_PE_FP8 && t != MPS_PE_W4A16)
+	    t != MPS_PE_FP4FP4 && t != MPS_PE_FP8 && t != MPS_PE_W4A16 && t != MPS_PE_GENERIC)
 		return mps_pe_type_name(t);
-	/* w4a16 (rtl/mp_align.sv): only the pre-aligned path; fp16 activations on
-	 * their 40-bit fixed-point view (accumulate = fp32) have no RTL datapath */
-	if (t == MPS_PE_W4A16 && cfg->accumulate != MPQ_ACC_ALIGN)
-		return "w4a16 without accumulate = align";
+	/* w4a16 (mp_top): pre-aligned (mp_align) or, without align, fp16 on its
+	 * fixed-point view (mp_fixed_int); the generic PE type has no aligner */
 	if (t != MPS_PE_W4A16 && cfg->accumulate == MPQ_ACC_ALIGN)
 		return "accumulate = align";
-	/* mp_pe_int8 multiplies two signed int8 codes: no zero point (the lane
-	 * carries 4 bits), no int4 code */
-	if (t == MPS_PE_INT8 && (cfg->weight != MPQ_INT8 || cfg->wq.asym))
-		return "int8 multiplier with uint8 (zero point) or int4 weights";
+	/* the PE column bundle carries a 4-bit zero point (uint4); uint8 weights
+	 * (int8 asym) have 8-bit zero points (mp_fixed_int) */
+	if (cfg->weight == MPQ_UINT8)
+		return "uint8 weights with 8-bit zero points (int8 asym; the PE column "
+		       "bundle carries 4 bits)";
 	/* the RTL dequant units take one group end per cycle (docs/timing.md 2.4) */
 	if (cfg->dq_interval != 1)
 		return "dequant interval != 1";
-	/* the ws edge dequant unit (rtl/mp_array_ws.sv) uses the constant LSB
-	 * exponent WLsb + ALsb and has no regression case with AMXFP4's second
-	 * partial sum */
-	if (cfg->dq_place == MPS_DQ_EDGE && cfg->accumulate == MPQ_ACC_ALIGN)
-		return "dequant placement = edge with accumulate = align";
-	if (cfg->dq_place == MPS_DQ_EDGE && cfg->wq.scheme == MPQ_S_AMXFP4)
-		return "dequant placement = edge with AMXFP4 weights";
-	if (cfg->accumulate == MPQ_ACC_EXACT)
-		return "accumulate = exact";
+	/* accumulate = exact (mp_xacc in mp_pe_os, os only: the config rejects ws)
+	 * is verified on every PE type but w4a16 and generic */
+	if (cfg->accumulate == MPQ_ACC_EXACT && (t == MPS_PE_W4A16 || t == MPS_PE_GENERIC))
+		return "accumulate = exact with the w4a16 or generic PE type";
 	if (cfg->rows > 64 || cfg->cols > 64)
 		return "arrays larger than 64x64 (verification builds)";
 	return NULL;
@@ -350,7 +344,7 @@ int mps_verify_run(const mps_cfg_t *cfg, const mps_verify_opts_t *o,
 	mps_ctrl_shape_t shape;
 	mps_ctrl_plan_t plan;
 	mps_dut_api_t api;
-	mps_dut_build_opts_t bo = { o->rtl_dir, NULL, NULL };
+	mps_dut_build_opts_t bo = { o->rtl_dir, NULL, NULL, false };
 	mps_dut_cfg_t dc;
 	mps_stats_t st;
 	vctx_t v;
@@ -371,6 +365,28 @@ int mps_verify_run(const mps_cfg_t *cfg, const mps_verify_opts_t *o,
 	if (trc.opts.acc != cfg->accumulate) {
 		rc = mps_err_set(err, MPS_ERR_INVAL, "%s: trace accumulate = %s, config %s", o->trace,
 		                 mps_cfg_acc_name(trc.opts.acc), mps_cfg_acc_name(cfg->accumulate));
+		goto out;
+	}
+	/* the RTL is built for the config's element formats, zero points, AMXFP4
+	 * split and alignment width (the scales come from the trace, so the
+	 * scheme itself may differ: one fp4fp8 build serves mxfp4, nvfp4 and
+	 * zqfp traces); a trace quantized otherwise would run its codes through
+	 * the wrong decoders on both sides */
+	if (trc.w.elem != cfg->weight || trc.a.elem != cfg->act ||
+	    trc.w.params.asym != cfg->wq.asym ||
+	    (trc.w.scheme == MPQ_S_AMXFP4) != (cfg->wq.scheme == MPQ_S_AMXFP4) ||
+	    (cfg->accumulate == MPQ_ACC_ALIGN &&
+	     (trc.opts.align_bits ? trc.opts.align_bits : 16u) != cfg->align_bits)) {
+		rc = mps_err_set(err, MPS_ERR_INVAL, "%s: trace operands %s%s x %s (%s x %s%s) do "
+		                 "not fit the config's %s%s x %s (%s x %s%s)",
+		                 o->trace, mpq_format(trc.w.elem)->name,
+		                 trc.w.params.asym ? " asym" : "", mpq_format(trc.a.elem)->name,
+		                 mpq_scheme_name(trc.w.scheme), mpq_scheme_name(trc.a.scheme),
+		                 trc.opts.acc == MPQ_ACC_ALIGN ? ", align" : "",
+		                 mpq_format(cfg->weight)->name, cfg->wq.asym ? " asym" : "",
+		                 mpq_format(cfg->act)->name, mpq_scheme_name(cfg->wq.scheme),
+		                 mpq_scheme_name(cfg->aq.scheme),
+		                 cfg->accumulate == MPQ_ACC_ALIGN ? ", align" : "");
 		goto out;
 	}
 	/* the C simulator's answer (cycles) */
@@ -482,17 +498,38 @@ int mps_verify_run(const mps_cfg_t *cfg, const mps_verify_opts_t *o,
 			         (int)(strcspn(b, ".")), b);
 			wp = def;
 		}
+		char tso[sizeof res->so];
+		bool tcached;
+		mps_err_t terr = { 0 };
 		v.lockstep = false;
 		v.wave_path = wp;
 		v.wave_from = keep.cycle > before ? keep.cycle - before : 0;
 		v.stop_at = keep.cycle + after;
 		v.res = &keep;
 		keep.have_first = true; /* do not overwrite */
-		rc = pass(&v);
+		v.err = &terr;
+		/* the first run used a model without tracing (quicker to build);
+		 * the window re-runs the same cycles on the traced build */
+		api.free_(v.dut);
+		v.dut = NULL;
+		mps_dut_unload(&api);
+		have_api = false;
+		bo.trace = true;
+		t0 = now_s();
+		rc = mps_dut_build(cfg, &bo, tso, sizeof tso, &tcached, &terr);
+		res->build_s += now_s() - t0;
+		if (!rc && !(rc = mps_dut_load(tso, &api, &terr))) {
+			have_api = true;
+			v.dut = api.new_(&dc, &terr);
+			rc = v.dut ? pass(&v) : MPS_ERR_DUT;
+		}
 		if (rc == MPS_OK) {
 			snprintf(res->wave, sizeof res->wave, "%s", wp);
 			res->wave_from = v.wave_from;
 			res->wave_to = v.cycle ? v.cycle - 1 : 0;
+		} else {
+			snprintf(res->wave_err, sizeof res->wave_err, "%s",
+			         terr.msg[0] ? terr.msg : "waveform re-run failed");
 		}
 		rc = MPS_OK; /* the verdict stands even if the waveform failed */
 		res->agree = false;

@@ -44,6 +44,7 @@ typedef struct {
 	char expected[80], got[80];
 	char wave[1100];            /* waveform window written ("" if none) */
 	uint64_t wave_from, wave_to;
+	char wave_err[256];         /* why no waveform was written ("" if none) */
 } mps_verify_result_t;
 
 /* What the RTL does not implement for this config: NULL if supported, else a

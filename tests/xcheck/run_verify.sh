@@ -4,12 +4,13 @@
 # and 6x10), on the regression traces; then every broken RTL variant must be
 # caught (tests/xcheck/run_broken.sh).  Prints "N passed, N failed".
 # Time budget (docs/verification.md): one Verilator build per case (a case's
-# traces share it); MPSIM_VL_OPT (default -O1 here) sets the model's C++ level.
+# traces share it); MPSIM_VL_OPT (default -O0 here: the traces are short, so
+# build time dominates) sets the model's C++ level.
 set -u
 cd "$(dirname "$0")/../.."
 M=${MPSIM:-build/bin/mpsim}
 W=build/xcheck
-export MPSIM_VL_OPT=${MPSIM_VL_OPT:--O1}
+export MPSIM_VL_OPT=${MPSIM_VL_OPT:--O0}
 . tests/xcheck/lib.sh
 mkdir -p "$W/cfg" "$W/log"
 mk_traces "$M" "$W/traces"
@@ -21,7 +22,6 @@ pass=0 fail=0 skip=0
 cases=(
 	"int4-os-4x4|configs/mixpe-w4a8.ini|4 4 os 128 false 1|$R/gemm_m4k256n12_int4g128-int8tok_fp32.safetensors"
 	"int4-ws-4x4|configs/mixpe-w4a8.ini|4 4 ws 128 false 1|$R/gemm_m4k256n12_int4g128-int8tok_fp32.safetensors"
-	"int4-os-4x8|configs/mixpe-w4a8.ini|4 8 os 128 false 1|$R/gemm_m4k256n12_int4g128-int8tok_fp32.safetensors"
 	"int4-ws-6x10|configs/mixpe-w4a8.ini|6 10 ws 128 false 1|$R/gemm_m4k256n12_int4g128-int8tok_fp32.safetensors"
 	"int4-os-6x10-dq3|configs/mixpe-w4a8.ini|6 10 os 32 false 3|$R/gemm_m5k100n13_int4g32-int8tok_fp32.safetensors"
 	"uint4z-os-4x4|configs/mixpe-w4a8.ini|4 4 os 128 true 1|$R/gemm_m4k256n12_int4ag128-int8tok_fp32.safetensors"
@@ -45,17 +45,48 @@ cases=(
 	"w4a16-fp16-os-4x4|configs/mixpe-w4a16.ini|4 4 os 32 false 1|$R/gemm_m8k96n12_int4g32-fp16_align.safetensors"
 	"w4a16-bf16-ws-8x4|configs/mixpe-w4a16-bf16.ini|8 4 ws 32 false 1|$R/gemm_m8k96n12_int4g32-bf16_align.safetensors $R/gemm_m5k100n13_int4g32-bf16_align.safetensors"
 	"w4a16-bf16a12-os-4x8|configs/mixpe-w4a16-bf16.ini|4 8 os 32 false 1|align_bits=12|$R/gemm_m8k96n12_int4g32-bf16_align12.safetensors"
+	# generic PE type (mp_pe_gen): int4 x e4m3 on a shift-add PE, int8 x e4m3 and
+	# fp6 (e3m2) x e4m3 on a multiplier PE, uint4 + zero x fp16 (fp16 decoded in the
+	# PE); int4 weights on the int8 multiplier; w4a16 with accumulate = fp32 (fp16's
+	# fixed-point view at the edge) for int4 and e2m1; ws edge dequant with align and
+	# with AMXFP4 (K = 100: partial last group and column fold)
+	"generic-int4-e4m3-os-4x4|configs/mixpe-w4a8.ini|4 4 os 32 false 1|ascheme=mxfp8_e4m3|$T/gemm_m8k96n12_int4g32-mxfp8e4m3_fp32.safetensors"
+	"generic-int8-e4m3-ws-4x8|configs/int8-mac.ini|4 8 ws 32 false 1|ascheme=e4m3_token|$T/gemm_m8k96n12_int8g32-e4m3tok_fp32.safetensors"
+	"generic-e3m2-e4m3-ws-4x4|configs/fp8-mac.ini|4 4 ws 32 false 1|wscheme=mxfp6_e3m2|$T/gemm_m8k96n12_mxfp6e3m2-mxfp8e4m3_fp32.safetensors"
+	"generic-uint4z-fp16-os-4x4|configs/int8-mac.ini|4 4 os 32 true 1|wscheme=int4,ascheme=fp16|$T/gemm_m8k96n12_int4ag32-fp16_fp32.safetensors"
+	"int8-int4w-ws-4x4|configs/int8-mac.ini|4 4 ws 32 false 1|wscheme=int4|$R/gemm_m8k96n12_int4g32-int8tok_fp32.safetensors $R/gemm_m5k100n13_int4g32-int8tok_fp32.safetensors"
+	"w4a16-fp32-os-4x4|configs/mixpe-w4a16.ini|4 4 os 32 false 1|accumulate=fp32|$R/gemm_m8k96n12_int4g32-fp16_fp32.safetensors"
+	"w4a16-fp32-e2m1-ws-4x4|configs/mixpe-w4a16.ini|4 4 ws 32 false 1|accumulate=fp32,wscheme=mxfp4|$R/gemm_m8k96n12_mxfp4-fp16_fp32.safetensors"
+	"w4a16-ws-edge-4x4-dq2|configs/mixpe-w4a16.ini|4 4 ws 32 false 2|placement=edge|$R/gemm_m8k96n12_int4g32-fp16_align.safetensors $T/gemm_m5k100n13_int4g32-fp16_align.safetensors"
+	"amxfp4-ws-edge-4x4-dq2|configs/amxfp4.ini|4 4 ws 32 false 2|placement=edge|$R/gemm_m8k96n12_amxfp4-mxfp8e4m3_fp32.safetensors $T/gemm_m5k100n13_amxfp4-mxfp8e4m3_fp32.safetensors"
+	# accumulate = exact (mp_xacc, os only; docs/xacc.md): group 0 = derived from
+	# each trace so that one build serves several group sizes / schemes; the $T
+	# K = 1024 traces are the ones whose exact result differs from fp32
+	"int4-exact-os-4x4|configs/mixpe-w4a8.ini|4 4 os 0 false 1|accumulate=exact|$R/gemm_m4k256n12_int4g128-int8tok_exact.safetensors $R/gemm_m8k96n12_int4g32-int8tok_exact.safetensors $R/gemm_m8k128n12_int4g64-int8tok_exact.safetensors"
+	"uint4z-exact-os-4x8|configs/mixpe-w4a8.ini|4 8 os 0 true 1|accumulate=exact|$R/gemm_m4k256n12_int4ag128-int8tok_exact.safetensors $R/gemm_m5k100n13_int4ag64-int8tok_exact.safetensors $R/gemm_m8k96n12_int4ag32-int8tok_exact.safetensors"
+	"fp4fp8-exact-os-4x4|configs/fp4-fp8.ini|4 4 os 0 false 1|accumulate=exact|$R/gemm_m8k96n12_mxfp4-mxfp8e4m3_exact.safetensors $R/gemm_m8k96n12_nvfp4-e4m3ten_exact.safetensors $R/gemm_m8k256n12_zqfpm1g128-e4m3tok_exact.safetensors $R/gemm_m8k256n12_zqfpm2g128-e4m3tok_exact.safetensors $T/gemm_m8k1024n12_mxfp4-mxfp8e4m3_exact.safetensors"
+	"amxfp4-exact-os-8x4|configs/amxfp4.ini|8 4 os 0 false 1|accumulate=exact|$R/gemm_m8k96n12_amxfp4-mxfp8e4m3_exact.safetensors $R/gemm_m5k100n13_amxfp4-mxfp8e4m3_exact.safetensors $T/gemm_m8k1024n12_amxfp4-mxfp8e4m3_exact.safetensors"
+	"fp4fp4-exact-os-4x8|configs/nvfp4.ini|4 8 os 0 false 1|accumulate=exact,ascheme=nvfp4|$R/gemm_m8k96n12_nvfp4-nvfp4_exact.safetensors"
+	"fp8-exact-os-4x4|configs/fp8-mac.ini|4 4 os 0 false 1|accumulate=exact|$R/gemm_m8k96n12_mxfp8e4m3-mxfp8e4m3_exact.safetensors $T/gemm_m8k1024n12_mxfp8e4m3-mxfp8e4m3_exact.safetensors"
+	"int8-exact-os-4x4|configs/int8-mac.ini|4 4 os 0 false 1|accumulate=exact|$R/gemm_m8k96n12_int8g96-int8tok_exact.safetensors $T/gemm_m8k1024n12_int8g32-int8tok_exact.safetensors"
+	"fp16-exact-os-4x4|configs/fp16-mac.ini|4 4 os 1 false 1|accumulate=exact|$R/gemm_m8k96n12_fp16-fp16_exact.safetensors"
 )
 
-t0=$(date +%s)
-for c in "${cases[@]}"; do
-	# optional 4th field KEY=VALUE: one more config key replaced (e.g. ascheme)
+# run_case IDX CASE: one build, its traces; PASS/FAIL lines into $W/res/IDX.out
+# and "PASSES FAILS" into $W/res/IDX.n.  Cases run VERIFY_JOBS at a time (default
+# 3): verilator, the shim, the link and the lockstep run are single-threaded, so
+# several builds side by side keep both cores busy (docs/verification.md, time
+# budget).
+run_case() {
+	local idx=$1 c=$2 name base params f4 f5 kv traces rows cols df group asym lat
+	local cfg k tr log t1 rc dt p=0 f=0
+	# optional 4th field KEY=VALUE[,KEY=VALUE...]: config keys replaced (e.g. ascheme)
 	IFS='|' read -r name base params f4 f5 <<<"$c"
 	if [ -n "$f5" ]; then kv=$f4; traces=$f5; else kv=""; traces=$f4; fi
 	read -r rows cols df group asym lat <<<"$params"
 	cfg=$W/cfg/$name.ini
 	mk_cfg "$cfg" "$base" "$rows" "$cols" "$df" "$group" "$asym" "$lat"
-	[ -n "$kv" ] && sed -i "s/^${kv%%=*} *=.*/${kv%%=*} = ${kv#*=}/" "$cfg"
+	for k in ${kv//,/ }; do sed -i "s/^${k%%=*} *=.*/${k%%=*} = ${k#*=}/" "$cfg"; done
 	for tr in $traces; do
 		log=$W/log/$name.$(basename "$tr" .safetensors).log
 		t1=$(date +%s)
@@ -63,27 +94,51 @@ for c in "${cases[@]}"; do
 		rc=$?
 		dt=$(( $(date +%s) - t1 ))
 		if [ $rc -eq 0 ]; then
-			pass=$((pass + 1))
+			p=$((p + 1))
 			echo "PASS $name $(basename "$tr") (${dt}s): $(grep -o 'cycles rtl [0-9]*, sim [0-9]*' "$log")"
 		else
-			fail=$((fail + 1))
+			f=$((f + 1))
 			echo "FAIL $name $(basename "$tr") (rc $rc, ${dt}s), log $log:"
 			sed 's/^/    /' "$log"
 		fi
-	done
+	done >"$W/res/$idx.out"
+	echo "$p $f" >"$W/res/$idx.n"
+}
+
+t0=$(date +%s)
+jobs_max=${VERIFY_JOBS:-3}
+rm -rf "$W/res"
+mkdir -p "$W/res"
+for i in "${!cases[@]}"; do
+	run_case "$i" "${cases[$i]}" &
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n; done
+done
+wait
+for i in "${!cases[@]}"; do
+	if [ -f "$W/res/$i.n" ]; then
+		cat "$W/res/$i.out"
+		read -r p f <"$W/res/$i.n"
+		pass=$((pass + p))
+		fail=$((fail + f))
+	else
+		fail=$((fail + 1))
+		echo "FAIL ${cases[$i]%%|*}: the case did not finish"
+	fi
 done
 
 # Configs the RTL does not implement must say so (exit 2), never pass silently.
-mk_cfg "$W/cfg/w4a8-exact-os-4x4.ini" configs/mixpe-w4a8.ini 4 4 os 128 false 1
-sed -i 's/^accumulate *=.*/accumulate = exact/' "$W/cfg/w4a8-exact-os-4x4.ini"
-# generic PE type (int4 x e4m3 on a shift-add PE) and w4a16 with accumulate = fp32
-mk_cfg "$W/cfg/generic-os-4x4.ini" configs/mixpe-w4a8.ini 4 4 os 32 false 1
-sed -i 's/^ascheme *=.*/ascheme = mxfp8_e4m3/' "$W/cfg/generic-os-4x4.ini"
-mk_cfg "$W/cfg/w4a16-fp32-os-4x4.ini" configs/mixpe-w4a16.ini 4 4 os 32 false 1
-sed -i 's/^accumulate *=.*/accumulate = fp32/' "$W/cfg/w4a16-fp32-os-4x4.ini"
-for c in "$W/cfg/generic-os-4x4.ini|$R/gemm_m5k100n13_mxfp4-mxfp8e4m3_fp32.safetensors" \
-         "$W/cfg/w4a16-fp32-os-4x4.ini|$R/gemm_m8k96n12_int4g32-fp16_fp32.safetensors" \
-         "$W/cfg/w4a8-exact-os-4x4.ini|$R/gemm_m4k256n12_int4g128-int8tok_exact.safetensors"; do
+# accumulate = exact on the w4a16 PE type (mp_xacc is verified on the others)
+mk_cfg "$W/cfg/w4a16-exact-os-4x4.ini" configs/mixpe-w4a16.ini 4 4 os 32 false 1
+sed -i 's/^accumulate *=.*/accumulate = exact/' "$W/cfg/w4a16-exact-os-4x4.ini"
+# uint8 weights (int8 asym: 8-bit zero points, the PE column bundle carries 4
+# bits) and accumulate = align on a type other than w4a16 (int4 x fp16 on a
+# multiplier PE: generic); the check precedes the trace, which need not match
+mk_cfg "$W/cfg/uint8z-os-4x4.ini" configs/int8-mac.ini 4 4 os 96 true 1
+mk_cfg "$W/cfg/generic-align-os-4x4.ini" configs/mixpe-w4a16.ini 4 4 os 32 false 1
+sed -i 's/^kind *=.*/kind = multiplier/' "$W/cfg/generic-align-os-4x4.ini"
+for c in "$W/cfg/uint8z-os-4x4.ini|$R/gemm_m8k96n12_int8g96-int8tok_fp32.safetensors" \
+         "$W/cfg/generic-align-os-4x4.ini|$R/gemm_m8k96n12_int4g32-fp16_align.safetensors" \
+         "$W/cfg/w4a16-exact-os-4x4.ini|$R/gemm_m8k96n12_int4g32-fp16_exact.safetensors"; do
 	IFS='|' read -r cfg tr <<<"$c"
 	out=$("$M" verify "$cfg" --trace "$tr" 2>&1)
 	rc=$?
@@ -95,6 +150,18 @@ for c in "$W/cfg/generic-os-4x4.ini|$R/gemm_m5k100n13_mxfp4-mxfp8e4m3_fp32.safet
 		echo "FAIL $(basename "$cfg"): expected exit 2 'not implemented in RTL', got rc $rc: $out"
 	fi
 done
+# A trace whose element formats the config's build does not decode (an mxfp4
+# trace on an int4 config) is bad input: exit 2 naming both, never a run.
+out=$("$M" verify "$W/cfg/int4-os-4x4.ini" \
+	--trace "$R/gemm_m5k100n13_mxfp4-mxfp8e4m3_fp32.safetensors" 2>&1)
+rc=$?
+if [ $rc -eq 2 ] && grep -q 'do not fit the config' <<<"$out"; then
+	pass=$((pass + 1))
+	echo "PASS mismatched trace refused: $out"
+else
+	fail=$((fail + 1))
+	echo "FAIL mismatched trace: expected exit 2 'do not fit the config', got rc $rc: $out"
+fi
 echo "verify regression: $(( $(date +%s) - t0 )) s, $skip configs not implemented in RTL (reported, exit 2)"
 
 # The check must be able to fail: broken variants.
