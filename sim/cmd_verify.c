@@ -33,6 +33,10 @@ const char mps_help_verify[] =
 	"  --json       machine-readable result on stdout\n"
 	"  --rtl DIR    RTL tree to build instead of rtl/ (broken-variant tests)\n"
 	"\n"
+	"The trace's accumulate mode, element formats, zero points and AMXFP4 split\n"
+	"must be the ones CONFIG's RTL is built for (its schemes may differ: scales\n"
+	"come from the trace); otherwise verify exits 2 naming both.\n"
+	"\n"
 	"Exit status: 0 everything agrees; 1 a mismatch (cycle, PE row and column,\n"
 	"signal, expected and got are reported); 2 bad input, or a config the RTL does\n"
 	"not implement (\"not implemented in RTL: ...\").\n";
