@@ -43,10 +43,8 @@ const char *mps_verify_unsupported(const mps_cfg_t *cfg)
 	/* the RTL dequant units take one group end per cycle (docs/timing.md 2.4) */
 	if (cfg->dq_interval != 1)
 		return "dequant interval != 1";
-	/* accumulate = exact (mp_xacc in mp_pe_os, os only: the config rejects ws)
-	 * is verified on every PE type but w4a16 and generic */
-	if (cfg->accumulate == MPQ_ACC_EXACT && (t == MPS_PE_W4A16 || t == MPS_PE_GENERIC))
-		return "accumulate = exact with the w4a16 or generic PE type";
+	/* accumulate = exact: mp_xacc in mp_pe_os (os only: the config rejects ws),
+	 * verified on every PE type */
 	if (cfg->rows > 64 || cfg->cols > 64)
 		return "arrays larger than 64x64 (verification builds)";
 	return NULL;
