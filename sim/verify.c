@@ -40,9 +40,8 @@ const char *mps_verify_unsupported(const mps_cfg_t *cfg)
 	if (cfg->weight == MPQ_UINT8)
 		return "uint8 weights with 8-bit zero points (int8 asym; the PE column "
 		       "bundle carries 4 bits)";
-	/* the RTL dequant units take one group end per cycle (docs/timing.md 2.4) */
-	if (cfg->dq_interval != 1)
-		return "dequant interval != 1";
+	/* [dequant] interval > 1 needs nothing of the RTL: the controller spaces
+	 * the group ends (docs/timing.md 2.4, 3.4) and the lanes carry the bubbles */
 	/* accumulate = exact: mp_xacc in mp_pe_os (os only: the config rejects ws),
 	 * verified on every PE type */
 	if (cfg->rows > 64 || cfg->cols > 64)
@@ -300,7 +299,7 @@ static int pass(vctx_t *v)
 			ppn = v->ppn[(kf - 1) & 1];
 			pacc = v->pacc[(kf - 1) & 1];
 		}
-		for (uint64_t s = 0; s < v->plan->fold_len && !v->stop && !v->rc; s++) {
+		for (uint64_t s = 0; s < fd.len && !v->stop && !v->rc; s++) {
 			stalls(v);
 			mps_feed_step(v->feed, &fd, s, lastk, pp, ppn, pacc, &v->lb.in);
 			cycle(v, &v->lb.in);

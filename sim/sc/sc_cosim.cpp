@@ -440,7 +440,7 @@ private:
 				qn = ppn[(kf - 1) & 1].data();
 				qa = pacc[(kf - 1) & 1].data();
 			}
-			for (uint64_t s = 0; s < p.fold_len && !stop; s++) {
+			for (uint64_t s = 0; s < fd.len && !stop; s++) {
 				stalls();
 				mps_feed_step(&job->feed, &fd, s, lastk, q, qn, qa, &lb.in);
 				clock(lb.in);

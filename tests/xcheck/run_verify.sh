@@ -74,6 +74,10 @@ cases=(
 	# multiplier) types: these traces differ from fp32 in 31 and 33 of 96 outputs
 	"w4a16-exact-os-4x4|configs/mixpe-w4a16.ini|4 4 os 32 false 1|accumulate=exact|$R/gemm_m8k96n12_int4g32-fp16_exact.safetensors"
 	"generic-uint4z-fp16-exact-os-4x4|configs/int8-mac.ini|4 4 os 32 true 1|wscheme=int4,ascheme=fp16,accumulate=exact|$T/gemm_m8k96n12_int4ag32-fp16_exact.safetensors"
+	# [dequant] interval > 1 (bubbles between group ends, timing.md 2.4 / 3.4): group
+	# 8 so that the busy time B exceeds the group (os gaps) and ws token strides
+	"int4-os-4x4-interval16|configs/mixpe-w4a8.ini|4 4 os 8 false 1|interval=16|$T/gemm_m6k40n7_int4g8-int8tok_fp32.safetensors"
+	"int4-ws-4x4-interval3|configs/mixpe-w4a8.ini|4 4 ws 8 false 1|interval=3|$T/gemm_m6k40n7_int4g8-int8tok_fp32.safetensors"
 )
 
 # run_case IDX CASE: one build, its traces; PASS/FAIL lines into $W/res/IDX.out
@@ -90,7 +94,13 @@ run_case() {
 	read -r rows cols df group asym lat <<<"$params"
 	cfg=$W/cfg/$name.ini
 	mk_cfg "$cfg" "$base" "$rows" "$cols" "$df" "$group" "$asym" "$lat"
-	for k in ${kv//,/ }; do sed -i "s/^${k%%=*} *=.*/${k%%=*} = ${k#*=}/" "$cfg"; done
+	for k in ${kv//,/ }; do
+		if grep -q "^${k%%=*} *=" "$cfg"; then
+			sed -i "s/^${k%%=*} *=.*/${k%%=*} = ${k#*=}/" "$cfg"
+		else # a key the preset leaves at its default: after [dequant] latency
+			sed -i "s/^latency *=.*/&\n${k%%=*} = ${k#*=}/" "$cfg"
+		fi
+	done
 	for tr in $traces; do
 		log=$W/log/$name.$(basename "$tr" .safetensors).log
 		t1=$(date +%s)
@@ -131,9 +141,6 @@ for i in "${!cases[@]}"; do
 done
 
 # Configs the RTL does not implement must say so (exit 2), never pass silently.
-# [dequant] interval != 1 (the RTL dequant units take one group end per cycle)
-mk_cfg "$W/cfg/int4-interval2-os-4x4.ini" configs/mixpe-w4a8.ini 4 4 os 128 false 1
-sed -i 's/^latency *=.*/latency = 1\ninterval = 2/' "$W/cfg/int4-interval2-os-4x4.ini"
 # uint8 weights (int8 asym: 8-bit zero points, the PE column bundle carries 4
 # bits) and accumulate = align on a type other than w4a16 (int4 x fp16 on a
 # multiplier PE: generic); the check precedes the trace, which need not match
@@ -141,8 +148,7 @@ mk_cfg "$W/cfg/uint8z-os-4x4.ini" configs/int8-mac.ini 4 4 os 96 true 1
 mk_cfg "$W/cfg/generic-align-os-4x4.ini" configs/mixpe-w4a16.ini 4 4 os 32 false 1
 sed -i 's/^kind *=.*/kind = multiplier/' "$W/cfg/generic-align-os-4x4.ini"
 for c in "$W/cfg/uint8z-os-4x4.ini|$R/gemm_m8k96n12_int8g96-int8tok_fp32.safetensors" \
-         "$W/cfg/generic-align-os-4x4.ini|$R/gemm_m8k96n12_int4g32-fp16_align.safetensors" \
-         "$W/cfg/int4-interval2-os-4x4.ini|$R/gemm_m4k256n12_int4g128-int8tok_fp32.safetensors"; do
+         "$W/cfg/generic-align-os-4x4.ini|$R/gemm_m8k96n12_int4g32-fp16_align.safetensors"; do
 	IFS='|' read -r cfg tr <<<"$c"
 	out=$("$M" verify "$cfg" --trace "$tr" 2>&1)
 	rc=$?
