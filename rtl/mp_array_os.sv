@@ -2,7 +2,7 @@
 // mp_array_os: R x C output-stationary array (docs/timing.md 2): input skew,
 // PE grid, per-column drain chain and column output units.
 //
-// Parameters: Rows, Cols; PE parameters as in mp_pe_os; DqLatency output unit
+// Parameters: Rows, Cols; PE parameters as in mp_pe_os (ZW: zero point width); DqLatency output unit
 // latency; RowIdxW width of the output row index; EW exponent width; AccMode
 // mpq_acc_t (1 = exact: every PE holds an exact accumulator, mp_xacc).
 // Ports mirror sim/lanes.h (flat packed lanes, lane i at [i*W +: W]). With
@@ -20,6 +20,7 @@ module mp_array_os #(
   parameter int Amx = 0,
   parameter int WW = 4,
   parameter int AW = 8,
+  parameter int ZW = 4,
   parameter int ProdW = 12,
   parameter int AccWidth = 20,
   parameter int ProdExp = 0,
@@ -40,7 +41,7 @@ module mp_array_os #(
   input  logic [Cols-1:0]               w_valid_i,
   input  logic [Cols*32-1:0]            w_scale_i,
   input  logic [Cols*32-1:0]            w_scale_n_i,
-  input  logic [Cols*4-1:0]             w_zero_i,
+  input  logic [Cols*ZW-1:0]            w_zero_i,
   input  logic [Cols*32-1:0]            w_post_i,
   output logic [Cols-1:0]               out_valid_o,
   output logic [Cols-1:0]               out_final_o,
@@ -54,7 +55,7 @@ module mp_array_os #(
 );
   localparam int PW = (AccWidth > 0) ? AccWidth : 1;
   localparam int RowW = mp_pkg::CtlW + 32 + AW;
-  localparam int ColW = 4 + 64 + WW;
+  localparam int ColW = ZW + 64 + WW;
   localparam int RMetaW = 1 + 32;  // a_valid, a_post
   localparam int CMetaW = 1 + 32;  // w_valid, w_post
 
@@ -112,7 +113,7 @@ module mp_array_os #(
     logic [ColW+CMetaW-1:0] skewed;
     mp_skew #(.Width(ColW + CMetaW), .Depth(c)) u_skew (
       .clk_i, .rst_ni, .en_i,
-      .d_i({w_zero_i[c*4 +: 4], w_scale_n_i[c*32 +: 32], w_scale_i[c*32 +: 32],
+      .d_i({w_zero_i[c*ZW +: ZW], w_scale_n_i[c*32 +: 32], w_scale_i[c*32 +: 32],
             w_code_i[c*WW +: WW], w_valid_i[c], w_post_i[c*32 +: 32]}),
       .q_o(skewed)
     );
@@ -135,7 +136,7 @@ module mp_array_os #(
     for (genvar c = 0; c < Cols; c++) begin : g_col
       logic signed [PW-1:0] p, pn;
       mp_pe_os #(.PeType(PeType), .WeightFmt(WeightFmt), .ActFmt(ActFmt), .HasZero(HasZero),
-                 .Amx(Amx), .WW(WW), .AW(AW), .ProdW(ProdW), .AccWidth(AccWidth),
+                 .Amx(Amx), .WW(WW), .AW(AW), .ZW(ZW), .ProdW(ProdW), .AccWidth(AccWidth),
                  .ProdExp(ProdExp), .EW(EW), .AccMode(AccMode)) u_pe (
         .clk_i, .rst_ni, .en_i,
         .row_i(row_h[r][c]), .col_i(col_v[r][c]),

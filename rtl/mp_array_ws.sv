@@ -29,6 +29,7 @@ module mp_array_ws #(
   parameter int Amx = 0,
   parameter int WW = 4,
   parameter int AW = 8,
+  parameter int ZW = 4,
   parameter int ProdW = 12,
   parameter int AccWidth = 20,
   parameter int ProdExp = 0,
@@ -51,7 +52,7 @@ module mp_array_ws #(
   input  logic [Cols-1:0]               w_valid_i,
   input  logic [Cols*32-1:0]            w_scale_i,
   input  logic [Cols*32-1:0]            w_scale_n_i,
-  input  logic [Cols*4-1:0]             w_zero_i,
+  input  logic [Cols*ZW-1:0]            w_zero_i,
   input  logic [Cols*32-1:0]            w_post_i,
   input  logic [Cols*AccWidth-1:0]      pin_p_i,
   input  logic [Cols*AccWidth-1:0]      pin_pn_i,
@@ -68,7 +69,7 @@ module mp_array_ws #(
 );
   localparam int PW = (AccWidth > 0) ? AccWidth : 1;
   localparam int RowW = 1 + 32 + AW;
-  localparam int LdW = 3 + 4 + 64 + WW;
+  localparam int LdW = 3 + ZW + 64 + WW;
   localparam int PsW = 2 * PW + 32;
   localparam int MetaW = 1 + RowIdxW + 1 + 32;  // tok, m, last k-fold, m_post
 
@@ -141,10 +142,10 @@ module mp_array_ws #(
     assign load_row = load_i && (load_row_i == 16'(r));
     for (genvar c = 0; c < Cols; c++) begin : g_col
       logic [LdW-1:0] ld;
-      assign ld = {valid_i, flags_i[1], flags_i[0], w_zero_i[c*4 +: 4],
+      assign ld = {valid_i, flags_i[1], flags_i[0], w_zero_i[c*ZW +: ZW],
                    w_scale_n_i[c*32 +: 32], w_scale_i[c*32 +: 32], w_code_i[c*WW +: WW]};
       mp_pe_ws #(.PeType(PeType), .WeightFmt(WeightFmt), .ActFmt(ActFmt), .HasZero(HasZero),
-                 .Amx(Amx), .WW(WW), .AW(AW), .ProdW(ProdW), .AccWidth(AccWidth),
+                 .Amx(Amx), .WW(WW), .AW(AW), .ZW(ZW), .ProdW(ProdW), .AccWidth(AccWidth),
                  .ProdExp(ProdExp), .EW(EW), .DqEdge(DqEdge)) u_pe (
         .clk_i, .rst_ni, .en_i, .load_i(load_row), .ld_i(ld),
         .row_i(row_h[r][c]), .ps_i(ps_v[r][c]),

@@ -16,7 +16,8 @@
 // exponent port width; AccMode mpq_acc_t (0 fp32, 1 exact; 2 align is fp32 here);
 // XaccKLog2 exact only: the largest K is 2^XaccKLog2 (sizes X, docs/xacc.md).
 // Row bundle (west -> east): {ctl, a_scale[31:0], a_code}. Column bundle
-// (north -> south): {zero[3:0], w_scale_n[31:0], w_scale[31:0], w_code}.
+// (north -> south): {zero[ZW-1:0], w_scale_n[31:0], w_scale[31:0], w_code}; ZW zero
+// point width (mp_pe_prod: 4, uint8 weights 8).
 `default_nettype none
 
 module mp_pe_os #(
@@ -27,6 +28,7 @@ module mp_pe_os #(
   parameter int Amx = 0,
   parameter int WW = 4,
   parameter int AW = 8,
+  parameter int ZW = 4,
   parameter int ProdW = 12,
   parameter int AccWidth = 20,
   parameter int ProdExp = 0,
@@ -35,7 +37,7 @@ module mp_pe_os #(
   parameter int XaccKLog2 = 32,
   localparam int PW = (AccWidth > 0) ? AccWidth : 1,
   localparam int RowW = mp_pkg::CtlW + 32 + AW,
-  localparam int ColW = 4 + 64 + WW
+  localparam int ColW = ZW + 64 + WW
 ) (
   input  logic                 clk_i,
   input  logic                 rst_ni,
@@ -53,7 +55,7 @@ module mp_pe_os #(
   logic [mp_pkg::CtlW-1:0] ctl;
   logic [WW-1:0]          w_code;
   logic [31:0]            w_scale, w_scale_n;
-  logic [3:0]             w_zero;
+  logic [ZW-1:0]          w_zero;
   assign {ctl, a_scale, a_code} = row_i;
   assign {w_zero, w_scale_n, w_scale, w_code} = col_i;
 
@@ -116,7 +118,7 @@ module mp_pe_os #(
   end else begin : g_int
     logic signed [ProdW-1:0] prod;
     mp_pe_prod #(.PeType(PeType), .WeightFmt(WeightFmt), .ActFmt(ActFmt), .HasZero(HasZero),
-                 .WW(WW), .AW(AW), .ProdW(ProdW)) u_prod (
+                 .WW(WW), .AW(AW), .ZW(ZW), .ProdW(ProdW)) u_prod (
       .w_i(w_code), .z_i(w_zero), .a_i(a_code), .prod_o(prod)
     );
 

@@ -10,7 +10,7 @@
 //
 // Parameters: see mp_pe_os; DqEdge dequant placement (0 pe, 1 edge).
 // Row bundle (west -> east): {tok, a_scale, a_code}.
-// Load bundle: {kvalid, g_last, g_first, zero[3:0], w_scale_n, w_scale, w_code}.
+// Load bundle: {kvalid, g_last, g_first, zero[ZW-1:0], w_scale_n, w_scale, w_code}.
 `default_nettype none
 
 module mp_pe_ws #(
@@ -21,6 +21,7 @@ module mp_pe_ws #(
   parameter int Amx = 0,
   parameter int WW = 4,
   parameter int AW = 8,
+  parameter int ZW = 4,
   parameter int ProdW = 12,
   parameter int AccWidth = 20,
   parameter int ProdExp = 0,
@@ -28,7 +29,7 @@ module mp_pe_ws #(
   parameter int DqEdge = 0,
   localparam int PW = (AccWidth > 0) ? AccWidth : 1,
   localparam int RowW = 1 + 32 + AW,
-  localparam int LdW = 3 + 4 + 64 + WW,
+  localparam int LdW = 3 + ZW + 64 + WW,
   localparam int PsW = 2 * PW + 32
 ) (
   input  logic                clk_i,
@@ -49,7 +50,7 @@ module mp_pe_ws #(
   logic [31:0]             a_scale;
   logic [AW-1:0]           a_code;
   logic                    kvalid, g_last, g_first;
-  logic [3:0]              w_zero;
+  logic [ZW-1:0]           w_zero;
   logic [31:0]             w_scale, w_scale_n;
   logic [WW-1:0]           w_code;
   logic signed [PW-1:0]    p_in, pn_in, p_sum, pn_sum;
@@ -71,7 +72,7 @@ module mp_pe_ws #(
   end else begin : g_int
     logic signed [ProdW-1:0] prod;
     mp_pe_prod #(.PeType(PeType), .WeightFmt(WeightFmt), .ActFmt(ActFmt), .HasZero(HasZero),
-                 .WW(WW), .AW(AW), .ProdW(ProdW)) u_prod (
+                 .WW(WW), .AW(AW), .ZW(ZW), .ProdW(ProdW)) u_prod (
       .w_i(w_code), .z_i(w_zero), .a_i(a_code), .prod_o(prod)
     );
 

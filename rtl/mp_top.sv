@@ -34,6 +34,9 @@ module mp_top #(
   localparam int WW = (WeightFmt == 6 || WeightFmt == 7 || WeightFmt == 0) ? 4 :
                                (WeightFmt == 1 || WeightFmt == 2) ? 6 :
                                (WeightFmt >= 10) ? 16 : 8,
+  // zero point width in the PE column bundle: uint8 weights (int8 asym) 8, else 4
+  // (uint4; the lane of a format without zero points carries 0)
+  localparam int ZW = (WeightFmt == 9) ? 8 : 4,
   localparam int ACodeW = (ActFmt == 6 || ActFmt == 7 || ActFmt == 0) ? 4 :
                                (ActFmt == 1 || ActFmt == 2) ? 6 :
                                (ActFmt >= 10) ? 16 : 8,
@@ -140,11 +143,13 @@ module mp_top #(
     assign unused_a = ^a_align_i;
   end
 
-  logic [Cols*4-1:0] w_zero;
-  logic [Cols*4-1:0] unused_zero_hi;
+  logic [Cols*ZW-1:0] w_zero;
   for (genvar c = 0; c < Cols; c++) begin : g_zero
-    assign w_zero[c*4 +: 4] = w_zero_i[c*8 +: 4];
-    assign unused_zero_hi[c*4 +: 4] = w_zero_i[c*8 + 4 +: 4];
+    assign w_zero[c*ZW +: ZW] = w_zero_i[c*8 +: ZW];
+    if (ZW < 8) begin : g_hi
+      logic unused_zero_hi;
+      assign unused_zero_hi = ^w_zero_i[c*8 + ZW +: 8 - ZW];
+    end
   end
   logic unused_in;
 
@@ -156,7 +161,7 @@ module mp_top #(
     assign ctl[mp_pkg::CtlFoldFirst] = flags_i[2];
     assign ctl[mp_pkg::CtlFoldLast]  = flags_i[4];
     mp_array_os #(.Rows(Rows), .Cols(Cols), .PeType(PeType), .WeightFmt(WeightFmt),
-                  .ActFmt(ActFmt), .HasZero(HasZero), .Amx(Amx), .WW(WW), .AW(AW),
+                  .ActFmt(ActFmt), .HasZero(HasZero), .Amx(Amx), .WW(WW), .AW(AW), .ZW(ZW),
                   .ProdW(ProdW), .AccWidth(AccWidth), .ProdExp(ProdExp),
                   .DqLatency(DqLatency), .RowIdxW(RowIdxW), .EW(EW),
                   .AccMode(AccMode)) u_array (
@@ -167,10 +172,10 @@ module mp_top #(
       .st_p_o, .st_pn_o, .st_acc_o
     );
     assign unused_in = ^{load_i, flags_i[7:5], flags_i[3], load_row_i, m_post_i, unused_a,
-                         pin_p_i, pin_pn_i, pin_acc_i, unused_zero_hi};
+                         pin_p_i, pin_pn_i, pin_acc_i};
   end else begin : g_ws
     mp_array_ws #(.Rows(Rows), .Cols(Cols), .PeType(PeType), .WeightFmt(WeightFmt),
-                  .ActFmt(ActFmt), .HasZero(HasZero), .Amx(Amx), .WW(WW), .AW(AW),
+                  .ActFmt(ActFmt), .HasZero(HasZero), .Amx(Amx), .WW(WW), .AW(AW), .ZW(ZW),
                   .ProdW(ProdW), .AccWidth(AccWidth), .ProdExp(ProdExp),
                   .DqEdge(DqEdge), .DqLatency(DqLatency), .RowIdxW(RowIdxW), .EW(EW)) u_array (
       .clk_i, .rst_ni, .en_i, .valid_i, .load_i, .flags_i, .load_row_i, .m_post_i,
@@ -180,7 +185,7 @@ module mp_top #(
       .out_valid_o, .out_final_o, .out_row_o, .out_acc_o, .out_p_o, .out_pn_o,
       .st_p_o, .st_pn_o, .st_acc_o
     );
-    assign unused_in = ^{a_valid_i, a_post_i, unused_a, unused_zero_hi};
+    assign unused_in = ^{a_valid_i, a_post_i, unused_a};
   end
 endmodule
 

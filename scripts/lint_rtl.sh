@@ -52,13 +52,17 @@ done
 # pairs without a preset of their own: a preset with keys replaced ("name|preset|
 # dataflows|key=value ..."): fp4fp4, fp8 e5m2, the generic PE type (shift-add and
 # multiplier, fp6 weights, uint4 + zero x fp16), int4 weights on the int8
-# multiplier, w4a16 with accumulate = fp32, ws edge dequant with align / AMXFP4
+# multiplier, uint8 weights with 8-bit zero points (int8 asym: the int8 multiplier
+# and the generic type), w4a16 with accumulate = fp32, ws edge dequant with align /
+# AMXFP4
 for v in "nvfp4-fp4fp4|nvfp4|os ws|ascheme=nvfp4" "fp8-mac-e5m2|fp8-mac|os ws|ascheme=mxfp8_e5m2" \
          "gen-int4-e4m3|mixpe-w4a8|os ws|ascheme=mxfp8_e4m3 group=32" \
          "gen-int8-e4m3|int8-mac|os ws|ascheme=e4m3_token" \
          "gen-e3m2-int8|fp8-mac|os|wscheme=mxfp6_e3m2 ascheme=int8_token" \
          "gen-uint4z-fp16|int8-mac|ws|wscheme=int4 ascheme=fp16 asym=true group=32" \
          "int8-int4w|int8-mac|os ws|wscheme=int4 group=32" \
+         "int8-asym|int8-mac|os ws|wscheme=int8 asym=true group=32" \
+         "gen-uint8z-e4m3|int8-mac|os|wscheme=int8 ascheme=e4m3_token asym=true group=32" \
          "w4a16-fp32|mixpe-w4a16|os ws|accumulate=fp32" \
          "w4a16-fp32-e2m1|mixpe-w4a16|os|accumulate=fp32 wscheme=mxfp4 group=32" \
          "edge-align|mixpe-w4a16|ws|placement=edge" "edge-amx|amxfp4|ws|placement=edge"; do

@@ -11,7 +11,9 @@
  *                                            every finite fp16/bf16 code, each with three
  *                                            group exponents E >= ilogb(a):
  *                                            "code E a_int scale" (hex, a_int 64-bit)
- * WFMT: int4 | uint4 (with zero point) | e2m1 | int8 | e2m3 | e3m2 | e4m3 | e5m2 | fp16.
+ * WFMT: int4 | uint4 (with zero point) | e2m1 | int8 | uint8 (with an 8-bit zero
+ *       point: prod takes the zero points of uz8[], seq random ones) | e2m3 | e3m2 |
+ *       e4m3 | e5m2 | fp16.
  * AFMT: int4 | int8 | e2m1 | e2m3 | e3m2 | e4m3 | e5m2 | fp16 | aN (an N-bit
  *       pre-aligned integer, the w4a16 PE's input: prod uses 512 random values
  *       plus the extremes).
@@ -40,8 +42,12 @@ static const fmt_t fmts[] = {
 	{ "int4", MPQ_INT4, 4 }, { "uint4", MPQ_UINT4, 4 }, { "e2m1", MPQ_E2M1, 4 },
 	{ "int8", MPQ_INT8, 8 }, { "e2m3", MPQ_E2M3, 6 }, { "e3m2", MPQ_E3M2, 6 },
 	{ "e4m3", MPQ_E4M3, 8 }, { "e5m2", MPQ_E5M2, 8 }, { "fp16", MPQ_FP16, 16 },
-	{ "bf16", MPQ_BF16, 16 },
+	{ "bf16", MPQ_BF16, 16 }, { "uint8", MPQ_UINT8, 8 },
 };
+
+/* The zero points prod takes for uint8 weights: the extremes, the midpoints and a
+ * spread (every code x these x every activation). */
+static const uint32_t uz8[] = { 0, 1, 2, 37, 100, 127, 128, 129, 170, 201, 254, 255 };
 
 /* Format by name; "aN" (aligned N-bit integer) gives abits = N, f = -1. */
 static int find_fmt(const char *s, fmt_t *out, unsigned *abits)
@@ -67,7 +73,7 @@ static int find_fmt(const char *s, fmt_t *out, unsigned *abits)
 static int64_t weff(mpq_fmt_t wf, uint32_t w, uint32_t z)
 {
 	int64_t v = mpq_fixed(wf, w);
-	return wf == MPQ_UINT4 ? v - (int64_t)z : v;
+	return wf == MPQ_UINT4 || wf == MPQ_UINT8 ? v - (int64_t)z : v;
 }
 
 /* The activation integer of code a: fixed view, or the aligned integer itself. */
@@ -167,7 +173,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	const mpq_fmt_t wf = wfd.f;
-	const unsigned wbits = wfd.bits, nz = wf == MPQ_UINT4 ? 16 : 1;
+	const unsigned wbits = wfd.bits,
+	               nz = wf == MPQ_UINT4 ? 16 : wf == MPQ_UINT8 ? (unsigned)(sizeof uz8 / sizeof uz8[0]) : 1;
 	const int e = mpq_fixed_lsb(wf) + (abits ? -(int)(abits - 2) : mpq_fixed_lsb(afd.f));
 
 	if (!strcmp(argv[1], "prod")) {
@@ -175,8 +182,8 @@ int main(int argc, char **argv)
 		size_t nw = code_list(&wfd, wl, 256), nal = abits ? 0 : code_list(&afd, al, 1024);
 		unsigned na = abits ? 512 + 6 : (unsigned)nal;
 		for (size_t wi = 0; wi < nw; wi++)
-			for (uint32_t z = 0, w = wl[wi]; z < nz && mpq_is_finite(wf, w); z++)
-				for (uint32_t i = 0; i < na; i++) {
+			for (uint32_t zi = 0, w = wl[wi]; zi < nz && mpq_is_finite(wf, w); zi++)
+				for (uint32_t i = 0, z = wf == MPQ_UINT8 ? uz8[zi] : zi; i < na; i++) {
 					uint32_t a = abits ? i : al[i];
 					if (abits) { /* extremes, then random values */
 						const int64_t lim = ((int64_t)1 << (abits - 1)) - 1;
@@ -210,7 +217,7 @@ int main(int argc, char **argv)
 				if (gi == 0)
 					groups_in_fold = 1 + rnd() % 3;
 				glen = 1 + rnd() % 6;
-				z = nz > 1 ? rnd() % 16 : 0;
+				z = wf == MPQ_UINT8 ? rnd() % 256 : nz > 1 ? rnd() % 16 : 0;
 				/* scales: fp16-like values, 2^-8 .. 2^7, random sign for s_a */
 				ws = bits((float)((rnd() % 2048) + 1) / 1024.0f *
 				          (float)(1 << (rnd() % 8)) / 256.0f);

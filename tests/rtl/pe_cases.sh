@@ -35,6 +35,10 @@ pe_cases=(
 	"gen-fp16-int8 fp16 int8 0|7 10 8 0 0 16 8 50 56 -24 0"
 	"amx-gen-e2m1-int8 e2m1 int8 1|7 0 8 0 1 4 8 13 20 -1 0"
 	"int8-int4w int4 int8 0|4 6 8 0 0 4 8 16 24 0 0"
+	# uint8 weights with 8-bit zero points (int8 asym; ZW = 8): uint8 - z on the
+	# int8 multiplier and on the generic type (mp_pe_gen, mp_fixed_int)
+	"int8-uint8z uint8 int8 0|4 9 8 1 0 8 8 16 24 0 0"
+	"gen-uint8z-e4m3 uint8 e4m3 0|7 9 3 1 0 8 8 28 34 -9 0"
 	# w4a16 without align: fp16 codes -> mp_fixed_int (42-bit lane, ADec 1) ->
 	# the w4a8 shift-add unit (mp_top's edge decoder, docs/pe.md)
 	"w4a16f-int4 int4 fp16 0|1 6 10 0 0 4 42 46 52 -24 1"

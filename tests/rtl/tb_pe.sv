@@ -22,10 +22,11 @@ module tb_pe;
   parameter int ProdExp = 0;
   parameter int ADec = 0;
   localparam int ACW = (ADec != 0) ? 16 : AW;  // activation width in the vectors
+  localparam int ZW = (WeightFmt == 9) ? 8 : 4;  // zero point width (mp_top)
 
   // ---- (1) products -------------------------------------------------------
   logic [WW-1:0] w;
-  logic [3:0] z;
+  logic [ZW-1:0] z;
   logic [ACW-1:0] a, pa;
   logic [AW-1:0] a_lane, pa_lane;
   logic signed [ProdW-1:0] prod;
@@ -39,7 +40,7 @@ module tb_pe;
     assign pa_lane = pa;
   end
   mp_pe_prod #(.PeType(PeType), .WeightFmt(WeightFmt), .ActFmt(ActFmt), .HasZero(HasZero),
-               .WW(WW), .AW(AW), .ProdW(ProdW)) u_prod (.w_i(w), .z_i(z), .a_i(a_lane),
+               .WW(WW), .AW(AW), .ZW(ZW), .ProdW(ProdW)) u_prod (.w_i(w), .z_i(z), .a_i(a_lane),
                                                         .prod_o(prod));
 
   // ---- (2) one OS PE ----------------------------------------------------------
@@ -47,15 +48,15 @@ module tb_pe;
   logic [4:0] ctl;
   logic [31:0] as, ws, wsn;
   logic [WW-1:0] pw;
-  logic [3:0] pz;
+  logic [ZW-1:0] pz;
   logic [5+32+AW-1:0] row_i, row_o;
-  logic [4+64+WW-1:0] col_i, col_o;
+  logic [ZW+64+WW-1:0] col_i, col_o;
   logic signed [AccWidth-1:0] p, pn;
   logic [31:0] acc;
   assign row_i = {ctl, as, pa_lane};
   assign col_i = {pz, wsn, ws, pw};
   mp_pe_os #(.PeType(PeType), .WeightFmt(WeightFmt), .ActFmt(ActFmt), .HasZero(HasZero),
-             .Amx(Amx), .WW(WW), .AW(AW), .ProdW(ProdW), .AccWidth(AccWidth),
+             .Amx(Amx), .WW(WW), .AW(AW), .ZW(ZW), .ProdW(ProdW), .AccWidth(AccWidth),
              .ProdExp(ProdExp), .EW(10)) u_pe (
     .clk_i(clk), .rst_ni(rst_n), .en_i(1'b1), .row_i, .col_i, .row_o, .col_o,
     .p_o(p), .pn_o(pn), .acc_o(acc)
@@ -75,7 +76,7 @@ module tb_pe;
     while (!$feof(fd)) begin
       n = $fscanf(fd, "%h %h %h %h\n", vw, vz, va, vprod);
       if (n == 4) begin
-        w = vw[WW-1:0]; z = vz[3:0]; a = va[ACW-1:0];
+        w = vw[WW-1:0]; z = vz[ZW-1:0]; a = va[ACW-1:0];
         #1;
         checked = checked + 1;
         if (64'(prod) !== vprod) begin
@@ -100,7 +101,7 @@ module tb_pe;
       if (n == 10) begin
         // bench ctl bits: valid, g_first, g_last, fold_first -> mp_pkg Ctl* positions
         ctl = {1'b0, vctl[3], vctl[2], vctl[1], vctl[0]};
-        pa = va[ACW-1:0]; as = vas; pw = vw[WW-1:0]; ws = vws; wsn = vwsn; pz = vz[3:0];
+        pa = va[ACW-1:0]; as = vas; pw = vw[WW-1:0]; ws = vws; wsn = vwsn; pz = vz[ZW-1:0];
         #4 clk = 1;
         #1;
         steps = steps + 1;

@@ -10,9 +10,9 @@ mk_cfg() {
 }
 
 # Traces the regression needs beyond traces/regress/ (deterministic seeds):
-# e2m1 (mxfp4) weights, per-channel int8 weights, asym int4 with group 32, the
-# generic PE type's pairs, two ws edge dequant shapes, and four accumulate =
-# exact traces with K = 1024.
+# e2m1 (mxfp4) weights, per-channel int8 weights, asym int4 and asym int8 (uint8
+# weights, 8-bit zero points) with group 32, the generic PE type's pairs, two ws
+# edge dequant shapes, and four accumulate = exact traces with K = 1024.
 mk_traces() {
 	local m=$1 d=$2
 	mkdir -p "$d"
@@ -35,7 +35,8 @@ mk_traces() {
 	         "5,100,13|int4|fp16|--group 32 --accumulate align --seed 5|gemm_m5k100n13_int4g32-fp16_align" \
 	         "5,100,13|amxfp4|mxfp8_e4m3|--seed 5|gemm_m5k100n13_amxfp4-mxfp8e4m3_fp32" \
 	         "8,96,12|int4|fp16|--group 32 --asym --accumulate exact|gemm_m8k96n12_int4ag32-fp16_exact" \
-	         "6,40,7|int4|int8_token|--group 8|gemm_m6k40n7_int4g8-int8tok_fp32"; do
+	         "6,40,7|int4|int8_token|--group 8|gemm_m6k40n7_int4g8-int8tok_fp32" \
+	         "8,96,12|int8|int8_token|--group 32 --asym|gemm_m8k96n12_int8ag32-int8tok_fp32"; do
 		IFS='|' read -r shape ws as opts name <<<"$g"
 		# shellcheck disable=SC2086
 		[ -f "$d/$name.safetensors" ] ||
