@@ -104,7 +104,30 @@ killed() {
 		--top-module "${f%.sv}" "$m/$f" </dev/null >/dev/null 2>&1; then
 		why="rejected by verilator --lint-only -Wall"; return 0
 	fi
+	# ... and in the modules that instantiate it, with their proof parameter sets:
+	# a changed port width (e.g. a decoder's output width formula) shows only at
+	# the connection, where Icarus truncates silently and the lint gate stops it
+	local top ps p set
+	for top in $(parents_of "$f"); do
+		ps=$(eq_params "$top.sv")
+		for p in $ps; do
+			set=$(tr ',' '\n' <<<"$p" | sed 's/^\(.*\)=\(.*\)$/-G\1=\2/' | tr '\n' ' ')
+			# shellcheck disable=SC2086
+			if ! verilator --lint-only -Wall -I"$m" "$m/lint/verilator_waiver.vlt" \
+				$(sed "s#^#$m/#" rtl/rtl.f) --top-module "$top" $set </dev/null >/dev/null 2>&1; then
+				why="rejected by verilator --lint-only -Wall in $top ($p)"; return 0
+			fi
+		done
+	done
 	return 1
+}
+
+# parents_of FILE: the mutated files' modules that instantiate it
+parents_of() {
+	case $1 in
+	mp_fixed_int.sv) echo mp_pe_gen;;
+	mp_fp_fixed.sv) echo mp_pe_fp4 mp_pe_fp8 mp_pe_gen;;
+	esac
 }
 
 # equivalent M FILE: yosys SAT miter of the mutated combinational module
