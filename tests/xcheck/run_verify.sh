@@ -1,7 +1,7 @@
 #!/bin/bash
 # tests/xcheck/run_verify.sh - RTL regression: mpsim verify --lockstep on every
-# PE type the RTL implements, both dataflows, four array sizes (4x4, 4x8, 8x4
-# and 6x10), on the regression traces; then every broken RTL variant must be
+# PE type the RTL implements, both dataflows, six array sizes (4x4, 4x8, 8x4,
+# 3x5, 5x3 and 6x10), on the regression traces; then every broken RTL variant must be
 # caught (tests/xcheck/run_broken.sh).  Prints "N passed, N failed".
 # Time budget (docs/verification.md): one Verilator build per case (a case's
 # traces share it); MPSIM_VL_OPT (default -O0 here: the traces are short, so
@@ -20,15 +20,15 @@ pass=0 fail=0 skip=0
 
 # name | preset | rows cols dataflow group asym latency | traces...
 cases=(
-	"int4-os-4x4|configs/mixpe-w4a8.ini|4 4 os 128 false 1|$R/gemm_m4k256n12_int4g128-int8tok_fp32.safetensors"
-	"int4-ws-4x4|configs/mixpe-w4a8.ini|4 4 ws 128 false 1|$R/gemm_m4k256n12_int4g128-int8tok_fp32.safetensors"
+	"int4-os-4x4|configs/mixpe-w4a8.ini|4 4 os 0 false 1|$R/gemm_m4k256n12_int4g128-int8tok_fp32.safetensors"
+	"int4-ws-4x4|configs/mixpe-w4a8.ini|4 4 ws 0 false 1|$R/gemm_m4k256n12_int4g128-int8tok_fp32.safetensors"
 	"int4-ws-6x10|configs/mixpe-w4a8.ini|6 10 ws 128 false 1|$R/gemm_m4k256n12_int4g128-int8tok_fp32.safetensors"
-	"int4-os-6x10-dq3|configs/mixpe-w4a8.ini|6 10 os 32 false 3|$R/gemm_m5k100n13_int4g32-int8tok_fp32.safetensors"
+	"int4-os-3x5-dq3|configs/mixpe-w4a8.ini|3 5 os 32 false 3|$R/gemm_m5k100n13_int4g32-int8tok_fp32.safetensors"
 	"uint4z-os-4x4|configs/mixpe-w4a8.ini|4 4 os 128 true 1|$R/gemm_m4k256n12_int4ag128-int8tok_fp32.safetensors"
 	"uint4z-ws-8x4|configs/mixpe-w4a8.ini|8 4 ws 32 true 1|$T/gemm_m7k70n9_int4ag32-int8tok_fp32.safetensors"
 	"e2m1-os-8x4|configs/mixpe-w4a8-fp4.ini|8 4 os 32 false 1|$T/gemm_m5k100n13_mxfp4-int8tok_fp32.safetensors"
 	"e2m1-ws-4x4|configs/mixpe-w4a8-fp4.ini|4 4 ws 32 false 1|$T/gemm_m5k100n13_mxfp4-int8tok_fp32.safetensors"
-	"int8-os-6x10|configs/int8-mac.ini|6 10 os 0 false 1|$T/gemm_m5k100n13_int8c-int8tok_fp32.safetensors"
+	"int8-os-5x3|configs/int8-mac.ini|5 3 os 0 false 1|$T/gemm_m5k100n13_int8c-int8tok_fp32.safetensors"
 	"int8-ws-4x8|configs/int8-mac.ini|4 8 ws 0 false 1|$T/gemm_m5k100n13_int8c-int8tok_fp32.safetensors"
 	"fp16-os-4x4|configs/fp16-mac.ini|4 4 os 1 false 1|$R/gemm_m8k96n12_fp16-fp16_fp32.safetensors $R/gemm_m1k33n3_fp16-fp16_fp32.safetensors"
 	"fp16-ws-4x4|configs/fp16-mac.ini|4 4 ws 1 false 1|$R/gemm_m8k96n12_fp16-fp16_fp32.safetensors $R/gemm_m1k33n3_fp16-fp16_fp32.safetensors"
@@ -63,10 +63,9 @@ cases=(
 	# each trace so that one build serves several group sizes / schemes; the $T
 	# K = 1024 traces are the ones whose exact result differs from fp32
 	"int4-exact-os-4x4|configs/mixpe-w4a8.ini|4 4 os 0 false 1|accumulate=exact|$R/gemm_m4k256n12_int4g128-int8tok_exact.safetensors $R/gemm_m8k96n12_int4g32-int8tok_exact.safetensors $R/gemm_m8k128n12_int4g64-int8tok_exact.safetensors"
-	"uint4z-exact-os-4x8|configs/mixpe-w4a8.ini|4 8 os 0 true 1|accumulate=exact|$R/gemm_m4k256n12_int4ag128-int8tok_exact.safetensors $R/gemm_m5k100n13_int4ag64-int8tok_exact.safetensors $R/gemm_m8k96n12_int4ag32-int8tok_exact.safetensors"
 	"fp4fp8-exact-os-4x4|configs/fp4-fp8.ini|4 4 os 0 false 1|accumulate=exact|$R/gemm_m8k96n12_mxfp4-mxfp8e4m3_exact.safetensors $R/gemm_m8k96n12_nvfp4-e4m3ten_exact.safetensors $R/gemm_m8k256n12_zqfpm1g128-e4m3tok_exact.safetensors $R/gemm_m8k256n12_zqfpm2g128-e4m3tok_exact.safetensors $T/gemm_m8k1024n12_mxfp4-mxfp8e4m3_exact.safetensors"
-	"amxfp4-exact-os-8x4|configs/amxfp4.ini|8 4 os 0 false 1|accumulate=exact|$R/gemm_m8k96n12_amxfp4-mxfp8e4m3_exact.safetensors $R/gemm_m5k100n13_amxfp4-mxfp8e4m3_exact.safetensors $T/gemm_m8k1024n12_amxfp4-mxfp8e4m3_exact.safetensors"
-	"fp4fp4-exact-os-4x8|configs/nvfp4.ini|4 8 os 0 false 1|accumulate=exact,ascheme=nvfp4|$R/gemm_m8k96n12_nvfp4-nvfp4_exact.safetensors"
+	"amxfp4-exact-os-4x4|configs/amxfp4.ini|4 4 os 0 false 1|accumulate=exact|$R/gemm_m8k96n12_amxfp4-mxfp8e4m3_exact.safetensors $R/gemm_m5k100n13_amxfp4-mxfp8e4m3_exact.safetensors $T/gemm_m8k1024n12_amxfp4-mxfp8e4m3_exact.safetensors"
+	"fp4fp4-exact-os-4x4|configs/nvfp4.ini|4 4 os 0 false 1|accumulate=exact,ascheme=nvfp4|$R/gemm_m8k96n12_nvfp4-nvfp4_exact.safetensors"
 	"fp8-exact-os-4x4|configs/fp8-mac.ini|4 4 os 0 false 1|accumulate=exact|$R/gemm_m8k96n12_mxfp8e4m3-mxfp8e4m3_exact.safetensors $T/gemm_m8k1024n12_mxfp8e4m3-mxfp8e4m3_exact.safetensors"
 	"int8-exact-os-4x4|configs/int8-mac.ini|4 4 os 0 false 1|accumulate=exact|$R/gemm_m8k96n12_int8g96-int8tok_exact.safetensors $T/gemm_m8k1024n12_int8g32-int8tok_exact.safetensors"
 	"fp16-exact-os-4x4|configs/fp16-mac.ini|4 4 os 1 false 1|accumulate=exact|$R/gemm_m8k96n12_fp16-fp16_exact.safetensors"
@@ -76,8 +75,12 @@ cases=(
 	"generic-uint4z-fp16-exact-os-4x4|configs/int8-mac.ini|4 4 os 32 true 1|wscheme=int4,ascheme=fp16,accumulate=exact|$T/gemm_m8k96n12_int4ag32-fp16_exact.safetensors"
 	# [dequant] interval > 1 (bubbles between group ends, timing.md 2.4 / 3.4): group
 	# 8 so that the busy time B exceeds the group (os gaps) and ws token strides
-	"int4-os-4x4-interval16|configs/mixpe-w4a8.ini|4 4 os 8 false 1|interval=16|$T/gemm_m6k40n7_int4g8-int8tok_fp32.safetensors"
-	"int4-ws-4x4-interval3|configs/mixpe-w4a8.ini|4 4 ws 8 false 1|interval=3|$T/gemm_m6k40n7_int4g8-int8tok_fp32.safetensors"
+	"int4-os-4x4-interval16|configs/mixpe-w4a8.ini|4 4 os 0 false 1|interval=16|$T/gemm_m6k40n7_int4g8-int8tok_fp32.safetensors"
+	"int4-ws-4x4-interval3|configs/mixpe-w4a8.ini|4 4 ws 0 false 1|interval=3|$T/gemm_m6k40n7_int4g8-int8tok_fp32.safetensors"
+	# uint8 weights with 8-bit zero points (int8 asym; the PE column bundle's zero
+	# point is 8 bits wide, uint8 - z on the int8 multiplier via mp_pe_gen)
+	"int8-uint8z-os-4x4|configs/int8-mac.ini|4 4 os 32 true 1|$T/gemm_m8k96n12_int8ag32-int8tok_fp32.safetensors"
+	"int8-uint8z-ws-4x8|configs/int8-mac.ini|4 8 ws 32 true 1|$T/gemm_m8k96n12_int8ag32-int8tok_fp32.safetensors"
 )
 
 # run_case IDX CASE: one build, its traces; PASS/FAIL lines into $W/res/IDX.out
@@ -140,15 +143,12 @@ for i in "${!cases[@]}"; do
 	fi
 done
 
-# Configs the RTL does not implement must say so (exit 2), never pass silently.
-# uint8 weights (int8 asym: 8-bit zero points, the PE column bundle carries 4
-# bits) and accumulate = align on a type other than w4a16 (int4 x fp16 on a
-# multiplier PE: generic); the check precedes the trace, which need not match
-mk_cfg "$W/cfg/uint8z-os-4x4.ini" configs/int8-mac.ini 4 4 os 96 true 1
+# Configs the RTL does not implement must say so (exit 2), never pass silently:
+# accumulate = align on a type other than w4a16 (int4 x fp16 on a multiplier PE:
+# generic); the check precedes the trace, which need not match
 mk_cfg "$W/cfg/generic-align-os-4x4.ini" configs/mixpe-w4a16.ini 4 4 os 32 false 1
 sed -i 's/^kind *=.*/kind = multiplier/' "$W/cfg/generic-align-os-4x4.ini"
-for c in "$W/cfg/uint8z-os-4x4.ini|$R/gemm_m8k96n12_int8g96-int8tok_fp32.safetensors" \
-         "$W/cfg/generic-align-os-4x4.ini|$R/gemm_m8k96n12_int4g32-fp16_align.safetensors"; do
+for c in "$W/cfg/generic-align-os-4x4.ini|$R/gemm_m8k96n12_int4g32-fp16_align.safetensors"; do
 	IFS='|' read -r cfg tr <<<"$c"
 	out=$("$M" verify "$cfg" --trace "$tr" 2>&1)
 	rc=$?
