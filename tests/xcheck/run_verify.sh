@@ -20,15 +20,15 @@ pass=0 fail=0 skip=0
 
 # name | preset | rows cols dataflow group asym latency | traces...
 cases=(
-	"int4-os-4x4|configs/mixpe-w4a8.ini|4 4 os 0 false 1|$R/gemm_m4k256n12_int4g128-int8tok_fp32.safetensors"
+	"int4-os-4x4|configs/mixpe-w4a8.ini|4 4 os 0 false 1|$R/gemm_m4k256n12_int4g128-int8tok_fp32.safetensors $R/gemm_m8k128n12_int4g64-int8tok_fp32.safetensors"
 	"int4-ws-4x4|configs/mixpe-w4a8.ini|4 4 ws 0 false 1|$R/gemm_m4k256n12_int4g128-int8tok_fp32.safetensors"
 	"int4-ws-6x10|configs/mixpe-w4a8.ini|6 10 ws 128 false 1|$R/gemm_m4k256n12_int4g128-int8tok_fp32.safetensors"
 	"int4-os-3x5-dq3|configs/mixpe-w4a8.ini|3 5 os 32 false 3|$R/gemm_m5k100n13_int4g32-int8tok_fp32.safetensors"
-	"uint4z-os-4x4|configs/mixpe-w4a8.ini|4 4 os 128 true 1|$R/gemm_m4k256n12_int4ag128-int8tok_fp32.safetensors"
+	"uint4z-os-4x4|configs/mixpe-w4a8.ini|4 4 os 0 true 1|$R/gemm_m4k256n12_int4ag128-int8tok_fp32.safetensors $R/gemm_m8k96n12_int4ag32-int8tok_fp32.safetensors"
 	"uint4z-ws-8x4|configs/mixpe-w4a8.ini|8 4 ws 32 true 1|$T/gemm_m7k70n9_int4ag32-int8tok_fp32.safetensors"
-	"e2m1-os-8x4|configs/mixpe-w4a8-fp4.ini|8 4 os 32 false 1|$T/gemm_m5k100n13_mxfp4-int8tok_fp32.safetensors"
+	"e2m1-os-8x4|configs/mixpe-w4a8-fp4.ini|8 4 os 32 false 1|$T/gemm_m5k100n13_mxfp4-int8tok_fp32.safetensors $R/gemm_m8k96n12_mxfp4-int8tok_fp32.safetensors"
 	"e2m1-ws-4x4|configs/mixpe-w4a8-fp4.ini|4 4 ws 32 false 1|$T/gemm_m5k100n13_mxfp4-int8tok_fp32.safetensors"
-	"int8-os-5x3|configs/int8-mac.ini|5 3 os 0 false 1|$T/gemm_m5k100n13_int8c-int8tok_fp32.safetensors"
+	"int8-os-5x3|configs/int8-mac.ini|5 3 os 0 false 1|$T/gemm_m5k100n13_int8c-int8tok_fp32.safetensors $R/gemm_m8k96n12_int8g96-int8tok_fp32.safetensors"
 	"int8-ws-4x8|configs/int8-mac.ini|4 8 ws 0 false 1|$T/gemm_m5k100n13_int8c-int8tok_fp32.safetensors"
 	"fp16-os-4x4|configs/fp16-mac.ini|4 4 os 1 false 1|$R/gemm_m8k96n12_fp16-fp16_fp32.safetensors $R/gemm_m1k33n3_fp16-fp16_fp32.safetensors"
 	"fp16-ws-4x4|configs/fp16-mac.ini|4 4 ws 1 false 1|$R/gemm_m8k96n12_fp16-fp16_fp32.safetensors $R/gemm_m1k33n3_fp16-fp16_fp32.safetensors"
@@ -37,7 +37,7 @@ cases=(
 	# trace, so that one build serves every group size), AMXFP4 (Amx = 1) both
 	# dataflows; fp4fp4 (nvfp4 x nvfp4); fp8 multiplier; w4a16 (accumulate = align,
 	# edge pre-aligner) on fp16 and bf16, align_bits 16 and 12
-	"fp4fp8-os-4x4|configs/fp4-fp8.ini|4 4 os 0 false 1|$R/gemm_m5k100n13_mxfp4-mxfp8e4m3_fp32.safetensors $R/gemm_m8k96n12_mxfp4-mxfp8e4m3_fp32ceil.safetensors $R/gemm_m5k100n13_nvfp4-e4m3ten_fp32.safetensors $R/gemm_m8k256n12_zqfpm2g128-e4m3tok_fp32.safetensors $R/gemm_m3k77n7_zqfpm2g32-e4m3tok_fp32.safetensors"
+	"fp4fp8-os-4x4|configs/fp4-fp8.ini|4 4 os 0 false 1|$R/gemm_m5k100n13_mxfp4-mxfp8e4m3_fp32.safetensors $R/gemm_m8k96n12_mxfp4-mxfp8e4m3_fp32ceil.safetensors $R/gemm_m5k100n13_nvfp4-e4m3ten_fp32.safetensors $R/gemm_m8k256n12_zqfpm2g128-e4m3tok_fp32.safetensors $R/gemm_m3k77n7_zqfpm2g32-e4m3tok_fp32.safetensors $R/gemm_m8k96n12_mxfp4-mxfp8e4m3_fp32.safetensors $R/gemm_m8k96n12_nvfp4-e4m3ten_fp32.safetensors $R/gemm_m8k256n12_zqfpm1g128-e4m3tok_fp32.safetensors $R/weights_minilm_l0attnout_m2k384n384_mxfp4-mxfp8e4m3_fp32.safetensors"
 	"amxfp4-os-8x4|configs/amxfp4.ini|8 4 os 32 false 1|$R/gemm_m8k96n12_amxfp4-mxfp8e4m3_fp32.safetensors"
 	"amxfp4-ws-4x4|configs/amxfp4.ini|4 4 ws 32 false 1|$R/gemm_m8k96n12_amxfp4-mxfp8e4m3_fp32.safetensors"
 	"fp4fp4-os-4x8|configs/nvfp4.ini|4 8 os 16 false 1|ascheme=nvfp4|$R/gemm_m8k96n12_nvfp4-nvfp4_fp32.safetensors"
@@ -82,6 +82,18 @@ cases=(
 	"int8-uint8z-os-4x4|configs/int8-mac.ini|4 4 os 32 true 1|$T/gemm_m8k96n12_int8ag32-int8tok_fp32.safetensors"
 	"int8-uint8z-ws-4x8|configs/int8-mac.ini|4 8 ws 32 true 1|$T/gemm_m8k96n12_int8ag32-int8tok_fp32.safetensors"
 )
+# VERIFY_EXTRA=1: five more builds for the regression traces whose formats no case
+# above builds (uint4 + zero and e2m1 x int8 with exact, e2m1 x fp16 / bf16 align,
+# e2m1 x fp16 exact); outside the make-test budget, run by hand when the RTL changes
+if [ "${VERIFY_EXTRA:-0}" = 1 ]; then
+	cases+=(
+	"uint4z-exact-os-4x4|configs/mixpe-w4a8.ini|4 4 os 0 true 1|accumulate=exact|$R/gemm_m4k256n12_int4ag128-int8tok_exact.safetensors $R/gemm_m5k100n13_int4ag64-int8tok_exact.safetensors $R/gemm_m8k96n12_int4ag32-int8tok_exact.safetensors"
+	"e2m1-exact-os-4x4|configs/mixpe-w4a8-fp4.ini|4 4 os 0 false 1|accumulate=exact|$R/gemm_m8k96n12_mxfp4-int8tok_exact.safetensors"
+	"w4a16-e2m1-fp16-align-os-4x4|configs/mixpe-w4a16.ini|4 4 os 32 false 1|wscheme=mxfp4|$R/gemm_m8k96n12_mxfp4-fp16_align.safetensors"
+	"w4a16-e2m1-bf16-align-ws-4x4|configs/mixpe-w4a16-bf16.ini|4 4 ws 32 false 1|wscheme=mxfp4|$R/gemm_m8k96n12_mxfp4-bf16_align.safetensors"
+	"w4a16-e2m1-fp16-exact-os-4x8|configs/mixpe-w4a16.ini|4 8 os 32 false 1|wscheme=mxfp4,accumulate=exact|$R/gemm_m8k96n12_mxfp4-fp16_exact.safetensors"
+	)
+fi
 
 # run_case IDX CASE: one build, its traces; PASS/FAIL lines into $W/res/IDX.out
 # and "PASSES FAILS" into $W/res/IDX.n.  Cases run VERIFY_JOBS at a time (default
