@@ -28,6 +28,6 @@ awk -v n="$N" -v cyc="$cyc" -v c="$(echo "$t1 - $t0" | bc -l)" -v f="$(echo "$t2
 	printf "bench-rtl: %dx%d os, %d cycles (%.3g PE-cycles), RTL build %.1f s (cached after the first run)\n", n, n, cyc, pe, b;
 	printf "  C cycle mode  %8.3f s  %.3g PE-cycles/s\n", c, pe / c;
 	printf "  C fast mode   %8.3f s  %.3g PE-cycles/s\n", f, pe / f;
-	printf "  Verilated RTL %8.3f s  %.3g PE-cycles/s (-O3, FST tracing compiled in, off)\n", r, pe / r;
+	printf "  Verilated RTL %8.3f s  %.3g PE-cycles/s (-O3, no tracing)\n", r, pe / r;
 	printf "  ratio cycle/RTL %.1fx (target >= 10x), fast/RTL %.1fx\n", r / c, r / f;
 }'

@@ -39,14 +39,15 @@ svh=$(mktemp build/sc/params.XXXXXX.svh)
 trap 'rm -f "$svh"' EXIT
 "$M" config "$cfg" --emit-svh "$svh" >/dev/null
 
-# Verilator flags (as scripts/build_dut.sh, with --sc and without tracing)
+# Verilator flags (as scripts/build_dut.sh, with --sc and without tracing;
+# rtl/shim/dut.vlt: the PEs stay modules, as there)
 VFLAGS=(--sc -Wall --assert -O3 --x-assign unique --x-initial unique)
 
 # ---- cache key -------------------------------------------------------------
 key=$( {
 	grep -v '^//' "$svh"
 	for f in $(grep -v '^[[:space:]]*\(#\|//\|$\)' "$rtl/rtl.f"); do cat "$rtl/$f"; done
-	cat "$rtl/lint/verilator_waiver.vlt"
+	cat "$rtl/lint/verilator_waiver.vlt" "$rtl/shim/dut.vlt"
 	echo "${VFLAGS[*]} $OPT $("$VERILATOR" --version)"
 } | sha1sum | cut -c1-16)
 out=build/sc/$key
@@ -72,7 +73,7 @@ AW=$(width "$AF"); WW=$(width "$WF")
 		gparams=$(sed -n 's/^localparam int  *\([A-Za-z0-9_]*\) *= *\(-\{0,1\}[0-9][0-9]*\);.*/-G\1=\2/p' "$svh")
 		# shellcheck disable=SC2086
 		{
-			"$VERILATOR" "${VFLAGS[@]}" "$rtl/lint/verilator_waiver.vlt" -F "$rtl/rtl.f" --top-module mp_top \
+			"$VERILATOR" "${VFLAGS[@]}" "$rtl/lint/verilator_waiver.vlt" "$rtl/shim/dut.vlt" -F "$rtl/rtl.f" --top-module mp_top \
 				--prefix Vmp_top --Mdir "$out/obj" $gparams
 			make -s -j2 -C "$out/obj" -f Vmp_top.mk OPT_FAST="$OPT" OPT_SLOW=-O1 \
 				OPT_GLOBAL="$OPT" Vmp_top__ALL.a
