@@ -51,7 +51,10 @@ module mp_pe_fp4 #(
     a_ext = SumW'(a_mag);
     sum   = '0;
     // e2m1 2|v|: exponent term 2^e (e >= 1) plus mantissa term 2^max(e-1, 0)
-    unique case (w_i[2:1])
+    // plain case: the items are full and disjoint; `unique` would add a check whose
+    // message names the instance, so Verilator could not share one PE's code
+    // among all PEs (rtl/shim/dut.vlt)
+    case (w_i[2:1])
       2'd0: sum = w_i[0] ? a_ext : '0;
       2'd1: sum = (a_ext << 1) + (w_i[0] ? a_ext : '0);
       2'd2: sum = (a_ext << 2) + (w_i[0] ? (a_ext << 1) : '0);

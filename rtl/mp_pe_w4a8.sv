@@ -38,7 +38,10 @@ module mp_pe_w4a8 #(
     if (WeightFmt == 0) begin
       // e2m1: 2*|v| = (e >= 1) ? (1 << e) + m * (1 << (e - 1)) : m
       neg = w_i[3];
-      unique case (w_i[2:1])
+      // plain case: the items are full and disjoint; `unique` would add a check whose
+      // message names the instance, so Verilator could not share one PE's code
+      // among all PEs (rtl/shim/dut.vlt)
+      case (w_i[2:1])
         2'd0: mag = {3'b000, w_i[0]};
         2'd1: mag = {2'b00, 1'b1, w_i[0]};
         2'd2: mag = {1'b0, 1'b1, w_i[0], 1'b0};

@@ -7,8 +7,10 @@
 #   RTLDIR  the RTL tree (rtl/ or a mutated copy of it)
 #   trace   compile FST tracing in (--trace-fst; default notrace: tracing is
 #           about 40% of the model's C++ and only waveforms need it)
-# Flags: verilator --cc -Wall --assert, with rtl/shim/dut.vlt (the PEs stay
-# modules: one copy of their code, not one per PE); model at OPT_FAST=-O3 (or $MPSIM_VL_OPT,
+# Flags: verilator --cc -Wall --assert -fno-table, with rtl/shim/dut.vlt (the
+# PEs stay modules: one copy of their code, not one per PE; -fno-table, because
+# a case statement turned into a lookup table gets an index variable numbered
+# per PE, which makes each PE's code differ); model at OPT_FAST=-O3 (or $MPSIM_VL_OPT,
 # e.g. -O0 for the quickest regression builds); -fPIC.
 set -euo pipefail
 svh=$1; out=$2; rtl=$3; tr=${4:-notrace}
@@ -24,7 +26,7 @@ AW=$(width "$AF"); WW=$(width "$WF")
 # shellcheck disable=SC2086
 vtrace=(); ctrace=(-DVM_TRACE=0 -DVM_TRACE_FST=0)
 if [ "$tr" = trace ]; then vtrace=(--trace-fst); ctrace=(-DVM_TRACE=1 -DVM_TRACE_FST=1); fi
-"$VERILATOR" --cc -Wall --assert "${vtrace[@]}" -O3 --x-assign unique --x-initial unique \
+"$VERILATOR" --cc -Wall --assert "${vtrace[@]}" -O3 -fno-table --x-assign unique --x-initial unique \
   "$rtl/lint/verilator_waiver.vlt" "$rtl/shim/dut.vlt" -F "$rtl/rtl.f" --top-module mp_top --prefix Vmp_top \
   --Mdir "$out/obj" $gparams -CFLAGS -fPIC
 jobs=$(nproc 2>/dev/null || echo 2)

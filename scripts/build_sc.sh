@@ -40,8 +40,8 @@ trap 'rm -f "$svh"' EXIT
 "$M" config "$cfg" --emit-svh "$svh" >/dev/null
 
 # Verilator flags (as scripts/build_dut.sh, with --sc and without tracing;
-# rtl/shim/dut.vlt: the PEs stay modules, as there)
-VFLAGS=(--sc -Wall --assert -O3 --x-assign unique --x-initial unique)
+# rtl/shim/dut.vlt and -fno-table: the PEs stay modules, as there)
+VFLAGS=(--sc -Wall --assert -O3 -fno-table --x-assign unique --x-initial unique)
 
 # ---- cache key -------------------------------------------------------------
 key=$( {

@@ -19,7 +19,7 @@ extern char **environ;
 /* Hash every file of the RTL tree that the build reads. */
 static int hash_rtl(uint64_t *h, const char *rtl, const char *script, mps_err_t *err)
 {
-	static const char *const extra[] = { "lint/verilator_waiver.vlt",
+	static const char *const extra[] = { "lint/verilator_waiver.vlt", "shim/dut.vlt",
 		                             "shim/dut_vl.cpp", "shim/dut.h" };
 	char path[1024];
 	int rc;
