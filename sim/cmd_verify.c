@@ -1,6 +1,7 @@
 /* sim/cmd_verify.c - "mpsim verify": the Verilated RTL against the trace's
  * expected outputs, the C simulator's cycles and (--lockstep) the C cycle
  * model every cycle.  docs/verification.md. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,51 @@
 #include "verify.h"
 
 MPS_DECLARE_CMD(verify);
+
+/* The Verilated model runs on a thread of its own with a large stack: its
+ * evaluation functions keep their temporaries (wide port values) on the stack,
+ * one slot each at -O0, and for a 64x64 array one settle function needs 36 MB,
+ * beyond the usual 8 MB limit of the main thread (a segfault, not an error).
+ * The stack is reserved address space; only the pages used are committed. */
+#define VERIFY_STACK ((size_t)1 << 30)
+
+struct verify_job {
+	const mps_cfg_t *cfg;
+	const mps_verify_opts_t *o;
+	mps_verify_result_t *r;
+	mps_err_t *err;
+	int rc;
+};
+
+static void *verify_thread(void *arg)
+{
+	struct verify_job *j = arg;
+
+	j->rc = mps_verify_run(j->cfg, j->o, j->r, j->err);
+	return NULL;
+}
+
+static int verify_big_stack(const mps_cfg_t *cfg, const mps_verify_opts_t *o,
+                            mps_verify_result_t *r, mps_err_t *err)
+{
+	struct verify_job j = { cfg, o, r, err, 0 };
+	pthread_attr_t a;
+	pthread_t t;
+	int e;
+
+	if ((e = pthread_attr_init(&a)))
+		return mps_err_set(err, MPS_ERR_NOMEM, "cannot start the verify thread: %s", strerror(e));
+	e = pthread_attr_setstacksize(&a, VERIFY_STACK);
+	if (!e)
+		e = pthread_create(&t, &a, verify_thread, &j);
+	pthread_attr_destroy(&a);
+	if (e)
+		return mps_err_set(err, MPS_ERR_NOMEM,
+		                   "cannot start the verify thread (%zu MiB stack): %s",
+		                   VERIFY_STACK >> 20, strerror(e));
+	pthread_join(t, NULL);
+	return j.rc;
+}
 
 const char mps_summary_verify[] = "run a trace on the Verilated RTL and compare (--lockstep)";
 const char mps_help_verify[] =
@@ -93,7 +139,7 @@ int mps_cmd_verify(int argc, char **argv)
 		                           "[--lockstep] [--wave FILE.fst] [--json]");
 	if ((rc = mps_cfg_load(cfgpath, &cfg, &err)) || (rc = mps_cfg_check(&cfg, &err)))
 		return mps_cli_usage_error("verify", "%s", err.msg);
-	rc = mps_verify_run(&cfg, &o, &r, &err);
+	rc = verify_big_stack(&cfg, &o, &r, &err);
 	if (rc) {
 		if (json) {
 			printf("{\"status\":\"error\",\"exit\":2,\"message\":");
