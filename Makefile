@@ -353,7 +353,7 @@ test-rtl-mutants: test-rtl-iverilog
 test-xcheck-verify: $(BIN)
 	$(Q)$(RUNTEST) xcheck-verify env MPSIM=$(BIN) bash tests/xcheck/run_verify.sh
 # every preset at its full array size (not in `make test`: one Verilator build per
-# preset, about 10 min each at 32x32; PRESETS="configs/a.ini ..." for a subset)
+# preset, about a minute at 32x32, 4-5 min at 64x64; PRESETS="configs/a.ini ..." for a subset)
 .PHONY: verify-presets
 verify-presets: $(BIN)
 	$(Q)MPSIM=$(BIN) bash scripts/verify_presets.sh $(PRESETS)

@@ -4,8 +4,8 @@
 # trace made for it: the preset's own schemes, group, accumulate mode and
 # scale rule, M = Rows + 3 and N = Cols + 5 (two m-folds and two n-folds, the
 # second ones partial), K = two groups and a half (int8 per channel: 160).
-# Not part of `make test`: one Verilator build per preset, minutes each at
-# 32x32 and far longer at 64x64 (docs/verification.md, "Presets at full size").
+# Not part of `make test`: one Verilator build per preset, about a minute at
+# 32x32 and 4-5 minutes at 64x64 (docs/verification.md, "Presets at full size").
 # `make verify-presets`; MPSIM_VL_OPT as for mpsim verify (default -O0 here).
 # Prints "N passed, N failed" (a preset the RTL does not implement counts as
 # failed: its message is printed).
