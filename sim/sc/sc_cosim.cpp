@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include <sys/resource.h>
+
 #include <systemc>
 
 #include "Vmp_top.h"
@@ -527,8 +529,26 @@ static int cosim_main(int argc, char **argv);
 
 // SystemC reports errors as exceptions; they are usage or build problems
 // (exit 2), never a verdict.
+// The Verilated model is evaluated on the SystemC kernel's stack, the main
+// thread's, and a 64x64 model's settle function keeps about 40 MB of
+// temporaries there at -O1 (gcc -fstack-usage); an 8 MB limit ends in a
+// segfault. Linux grows the main stack up to the current soft limit (the gap
+// below it is at least 128 MB), so raise that limit before the model exists.
+// mpsim verify runs its model on a thread with a 1 GiB stack instead.
+static void raise_stack_limit()
+{
+	const rlim_t want = (rlim_t)1 << 30;
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_STACK, &rl) || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = (rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want) ? want : rl.rlim_max;
+	setrlimit(RLIMIT_STACK, &rl);
+}
+
 int sc_main(int argc, char **argv)
 {
+	raise_stack_limit();
 	try {
 		return cosim_main(argc, argv);
 	} catch (const std::exception &e) {
